@@ -1,0 +1,79 @@
+"""Country codes and names: UN M49 numeric -> ISO3, and display names in en/ru/kk via pycountry."""
+
+from __future__ import annotations
+
+import functools
+import gettext
+
+import pycountry
+
+EAEU = ("ARM", "BLR", "KAZ", "KGZ", "RUS")
+
+# Kosovo has an M49-like code in UN tables (412) but no ISO 3166 entry; "XKX" is the code the
+# World Bank uses.  Channel Islands (830) and Sark are statistical areas without ISO3.
+_EXTRA_M49 = {412: "XKX"}
+
+
+def m49_to_iso3(code: int | str) -> str | None:
+    """ISO3 for a UN M49 country code, or None for a region or aggregate (World, Europe, ...)."""
+    try:
+        number = int(code)
+    except (TypeError, ValueError):
+        return None
+    if number in _EXTRA_M49:
+        return _EXTRA_M49[number]
+    country = pycountry.countries.get(numeric=f"{number:03d}")
+    return country.alpha_3 if country else None
+
+
+# UN DESA spellings (2020 file without codes) that pycountry's lookup does not resolve by itself.
+_NAME_ALIASES = {
+    "russia": "RUS", "russian federation": "RUS", "south korea": "KOR", "republic of korea": "KOR",
+    "turkey": "TUR", "türkiye": "TUR", "moldova": "MDA", "republic of moldova": "MDA",
+    "united states": "USA", "united states of america": "USA", "united kingdom": "GBR",
+    "czechia": "CZE", "bolivia": "BOL", "bolivia (plurinational state of)": "BOL",
+    "iran": "IRN", "iran (islamic republic of)": "IRN", "libya": "LBY", "state of libya": "LBY",
+    "dominican republic": "DOM", "netherlands": "NLD", "netherlands (kingdom of the)": "NLD",
+    "china": "CHN", "viet nam": "VNM", "syria": "SYR", "syrian arab republic": "SYR",
+}
+
+
+def name_to_iso3(name: str) -> str | None:
+    """ISO3 for an English country name as the UN or World Bank spell it (a trailing ``*`` is a footnote)."""
+    cleaned = name.strip().rstrip("*").strip()
+    alias = _NAME_ALIASES.get(cleaned.casefold())
+    if alias:
+        return alias
+    try:
+        return pycountry.countries.lookup(cleaned).alpha_3
+    except LookupError:
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _translator(lang: str) -> gettext.NullTranslations:
+    if lang == "en":
+        return gettext.NullTranslations()
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+
+
+# Short English names where the ISO 3166 name is long; translations still key on the ISO name.
+_SHORT_EN = {"RUS": "Russia", "KOR": "South Korea", "MDA": "Moldova", "USA": "United States",
+             "GBR": "United Kingdom", "IRN": "Iran", "SYR": "Syria", "VNM": "Vietnam", "BOL": "Bolivia",
+             "XKX": "Kosovo"}
+# Country groups used by BNS releases.
+_GROUPS = {"CIS": "CIS countries", "NON-CIS": "Non-CIS countries"}
+
+
+def country_name(iso3: str, lang: str = "en") -> str:
+    """A short display name in ``lang``; groups (CIS, NON-CIS) go through the translation function."""
+    if iso3 in _GROUPS:
+        from dashboard.i18n import _
+
+        return _(_GROUPS[iso3], lang)
+    country = pycountry.countries.get(alpha_3=iso3)
+    if country is None:
+        return _SHORT_EN.get(iso3, iso3)
+    if lang == "en":
+        return _SHORT_EN.get(iso3) or getattr(country, "common_name", None) or country.name
+    return _translator(lang).gettext(country.name)

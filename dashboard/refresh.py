@@ -1,0 +1,137 @@
+"""Pull the live sources, validate every table, and swap the new snapshot in atomically.
+
+All or nothing: every selected source is fetched, parsed and validated first; only if all of them
+succeed are files replaced (temp file + ``os.replace``).  A failure leaves data/ byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Mapping
+
+import pandas as pd
+import requests
+
+from dashboard import data, provenance, schemas
+from dashboard.countries import EAEU
+from dashboard.sources import bns_dynamic, undesa, worldbank
+from dashboard.sources._http import SourceError
+
+# A refreshed table with fewer rows than this share of the old one is taken as a truncated or
+# changed upstream reply, not as news.
+MIN_ROW_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Pulled:
+    """One refreshed table and what its provenance file should now say."""
+
+    frame: pd.DataFrame
+    date_published: str | None = None
+
+
+def _pull_worldbank(session: requests.Session, current: data.Snapshot) -> dict[str, Pulled]:
+    frames, stamps = [], set()
+    for indicator in worldbank.INDICATORS:
+        df, lastupdated = worldbank.parse(worldbank.fetch(session, indicator, EAEU))
+        frames.append(df)
+        stamps.add(lastupdated)
+    # Population of the destination countries the map shows (per-capita views of the stock).
+    destinations = sorted(set(current.frames["undesa_stock"]["destination"]) - set(EAEU))
+    if destinations:
+        df, lastupdated = worldbank.parse(worldbank.fetch(session, "SP.POP.TOTL", destinations))
+        frames.append(df)
+        stamps.add(lastupdated)
+    wdi = pd.concat(frames, ignore_index=True).sort_values(["indicator", "iso3", "year"], ignore_index=True)
+    return {"wdi": Pulled(wdi, max(stamps))}
+
+
+def _pull_undesa(session: requests.Session, current: data.Snapshot) -> dict[str, Pulled]:
+    stock = pd.concat([undesa.parse(undesa.fetch(session, rev), rev) for rev in sorted(undesa.URLS)],
+                      ignore_index=True)
+    stock = stock.sort_values(["revision", "origin", "destination", "year"], ignore_index=True)
+    totals = undesa.origin_totals(stock).sort_values(["revision", "origin", "year"], ignore_index=True)
+    return {"undesa_stock": Pulled(stock), "undesa_origin_totals": Pulled(totals)}
+
+
+def _pull_bns(session: requests.Session, current: data.Snapshot) -> dict[str, Pulled]:
+    net = bns_dynamic.parse(bns_dynamic.fetch(session)).sort_values(["year", "territory"], ignore_index=True)
+    return {"bns_net_migration": Pulled(net)}
+
+
+# name -> puller.  The BNS releases, destinations and EEC tables have no machine-readable source:
+# they are curated by hand in data/ with a citation per row, and refresh leaves them alone.
+SOURCES: Mapping[str, Callable[[requests.Session, data.Snapshot], dict[str, Pulled]]] = {
+    "worldbank": _pull_worldbank,
+    "undesa": _pull_undesa,
+    "bns": _pull_bns,
+}
+
+
+def check(name: str, pulled: Pulled, current: data.Snapshot) -> pd.DataFrame:
+    """Schema and sanity checks of one refreshed table against the one it would replace."""
+    df = schemas.validate(schemas.coerce(pulled.frame, name), name)
+    old_rows = len(current.frames[name])
+    if len(df) < MIN_ROW_SHARE * old_rows:
+        raise schemas.SchemaError(f"{name}: only {len(df)} rows, against {old_rows} in the current snapshot")
+    return df
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    return df.to_csv(index=False, lineterminator="\n", float_format="%.10g").encode("utf-8")
+
+
+def _atomic_write(path: Path, raw: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class Outcome:
+    written: tuple[str, ...]
+    failures: tuple[tuple[str, str], ...]  # (source, reason)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def run(directory: Path, sources: list[str], session: requests.Session,
+        progress: Callable = lambda it, **kw: it, today: dt.date | None = None) -> Outcome:
+    """Refresh ``sources`` into ``directory``; writes nothing unless every source succeeded."""
+    current = data.snapshot(directory)
+    staged: dict[str, tuple[pd.DataFrame, Pulled]] = {}
+    failures = []
+    for name in progress(sources, desc="refresh", unit="source"):
+        try:
+            pulled = SOURCES[name](session, current)
+            for table, item in pulled.items():
+                staged[table] = (check(table, item, current), item)
+        except (SourceError, schemas.SchemaError) as exc:
+            failures.append((name, str(exc)))
+        except (ValueError, KeyError, TypeError) as exc:  # a parser met a reply it does not understand
+            failures.append((name, f"malformed reply: {type(exc).__name__}: {exc}"))
+    if failures:
+        return Outcome((), tuple(failures))
+    accessed = (today or dt.date.today()).isoformat()
+    for table, (df, item) in staged.items():
+        path = Path(directory) / f"{table}.csv"
+        raw = to_csv_bytes(df)
+        old = current.provenance[table]
+        new = replace(old, checksum=provenance.checksum_bytes(raw), date_accessed=accessed,
+                      date_published=item.date_published or old.date_published)
+        _atomic_write(path, raw)
+        _atomic_write(provenance.path_for(path), new.to_json().encode("utf-8"))
+    return Outcome(tuple(staged), ())

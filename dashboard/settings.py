@@ -1,0 +1,41 @@
+"""Every setting in one declarative place: name, default, help; read from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS = (
+    Setting("KZ_DATA_DIR", str(PACKAGE_ROOT / "data"), "Folder holding the snapshot (data files + provenance)."),
+    Setting("KZ_ASSETS_DIR", str(PACKAGE_ROOT / "assets"), "Folder of static assets (CSS, JS, map shapes)."),
+    Setting("HOST", "127.0.0.1", "Address `kz-emigration serve` listens on."),
+    Setting("PORT", "8050", "Port `kz-emigration serve` and gunicorn listen on."),
+    Setting("WEB_CONCURRENCY", "2", "gunicorn worker processes (Procfile)."),
+    Setting("GUNICORN_THREADS", "4", "gunicorn threads per worker (Procfile)."),
+    Setting("KZ_EMBED_FRAME_ANCESTORS", "*", "Who may frame /embed/* pages (CSP frame-ancestors), space-separated."),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """The setting's value: the environment's if set, else its default."""
+    return os.environ.get(name, _BY_NAME[name].default)
+
+
+def data_dir() -> Path:
+    return Path(get("KZ_DATA_DIR"))
+
+
+def assets_dir() -> Path:
+    return Path(get("KZ_ASSETS_DIR"))

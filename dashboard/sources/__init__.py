@@ -1,0 +1,1 @@
+"""One module per data source: ``fetch(session, ...)`` does the network, ``parse(raw)`` is pure."""

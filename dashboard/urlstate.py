@@ -1,0 +1,114 @@
+"""Query-string state shared by pages, embeds and CSV downloads: ``countries=RUS~DEU``, ``years=2010..2020``.
+
+Pages parse leniently (a bad value falls back to its default with a visible notice); the CSV and
+embed routes parse strictly (a bad value is a 400 naming the parameter and what is allowed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+from urllib.parse import urlencode
+
+from dashboard.i18n import _
+
+SEP = "~"
+RANGE = ".."
+
+
+class BadParameter(ValueError):
+    """A query parameter the app cannot honour; the message names it and what is allowed."""
+
+    def __init__(self, name: str, value: str, allowed: str):
+        self.name, self.value, self.allowed = name, value, allowed
+        super().__init__(f"bad parameter '{name}': {value!r} is not allowed; allowed: {allowed}")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # "codes" (ISO3 list), "years" (range), "choice", "flag"
+    default: Any
+    choices: tuple = ()  # allowed codes / choices; for "years": (first, last)
+    help: str = ""
+
+    def allowed(self) -> str:
+        if self.kind == "years":
+            lo, hi = self.choices
+            return f"a year {lo}..{hi} or a range like {lo}..{hi}"
+        if self.kind == "codes":
+            return f"codes joined with '{SEP}' from {SEP.join(self.choices)}"
+        if self.kind == "flag":
+            return "0 or 1"
+        return " | ".join(str(c) for c in self.choices)
+
+    def parse(self, raw: str) -> Any:
+        raw = raw.strip()
+        if self.kind == "years":
+            lo, hi = self.choices
+            parts = raw.split(RANGE)
+            if len(parts) not in (1, 2) or not all(p.isdigit() for p in parts):
+                raise BadParameter(self.name, raw, self.allowed())
+            first, last = int(parts[0]), int(parts[-1])
+            if not (lo <= first <= last <= hi):
+                raise BadParameter(self.name, raw, self.allowed())
+            return (first, last)
+        if self.kind == "codes":
+            codes = tuple(c.strip().upper() for c in raw.split(SEP) if c.strip())
+            bad = [c for c in codes if c not in self.choices]
+            if not codes or bad:
+                raise BadParameter(self.name, raw, self.allowed())
+            return tuple(dict.fromkeys(codes))
+        if self.kind == "flag":
+            if raw not in ("0", "1"):
+                raise BadParameter(self.name, raw, self.allowed())
+            return raw == "1"
+        value = next((c for c in self.choices if str(c) == raw), None)
+        if value is None:
+            raise BadParameter(self.name, raw, self.allowed())
+        return value
+
+    def encode(self, value: Any) -> str:
+        if self.kind == "years":
+            first, last = value
+            return str(first) if first == last else f"{first}{RANGE}{last}"
+        if self.kind == "codes":
+            return SEP.join(value)
+        if self.kind == "flag":
+            return "1" if value else "0"
+        return str(value)
+
+
+def parse(query: Mapping[str, str], params: Sequence[Param], *, strict: bool,
+          ignore: Iterable[str] = (), lang: str = "en") -> tuple[dict[str, Any], list[str]]:
+    """Values for every param (defaults where absent) and notices for what fell back.
+
+    ``strict`` raises :class:`BadParameter` on a bad value or an unknown parameter name.
+    """
+    by_name = {p.name: p for p in params}
+    values = {p.name: p.default for p in params}
+    notices = []
+    for name, raw in query.items():
+        if name in ignore:
+            continue
+        param = by_name.get(name)
+        if param is None:
+            if strict:
+                raise BadParameter(name, raw, "one of " + ", ".join(by_name) if by_name else "no parameters")
+            notices.append(_("Ignored unknown setting '{name}'.", lang, name=name))
+            continue
+        try:
+            values[name] = param.parse(raw)
+        except BadParameter as exc:
+            if strict:
+                raise
+            notices.append(_("'{name}={value}' is not valid ({allowed}); showing the default instead.", lang,
+                             name=name, value=raw, allowed=exc.allowed))
+    return values, notices
+
+
+def encode(values: Mapping[str, Any], params: Sequence[Param]) -> str:
+    """``?countries=RUS~DEU&years=2010..2020``, leaving out defaults; "" when everything is default."""
+    pairs = [(p.name, p.encode(values[p.name])) for p in params
+             if p.name in values and values[p.name] != p.default and values[p.name] is not None]
+    return ("?" + urlencode(pairs, safe=SEP + ".")) if pairs else ""
