@@ -26,6 +26,12 @@ def m49_to_iso3(code: int | str) -> str | None:
     return country.alpha_3 if country else None
 
 
+def m49_numeric(iso3: str) -> int | None:
+    """UN M49 / ISO 3166 numeric code for an ISO3 code (None where ISO has none, e.g. Kosovo)."""
+    country = pycountry.countries.get(alpha_3=iso3)
+    return int(country.numeric) if country else None
+
+
 # UN DESA spellings (2020 file without codes) that pycountry's lookup does not resolve by itself.
 _NAME_ALIASES = {
     "russia": "RUS", "russian federation": "RUS", "south korea": "KOR", "republic of korea": "KOR",

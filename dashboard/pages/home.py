@@ -20,7 +20,7 @@ def layout(lang: str = "en", **_query) -> html.Div:
         html.H1(_("Emigration from Kazakhstan", lang)),
         html.P(_("How many people leave Kazakhstan, where they go, and how Kazakhstan compares with its "
                  "Eurasian Economic Union neighbours: official figures, each with its source.", lang)),
-        html.P(_("Emigrants registered in {year}: {value}", lang, year=int(latest["year"]),
-                 value=f"{int(latest['value']):,}"), className="headline"),
+        html.P(_("Emigrants registered in {year}: {value} ({status})", lang, year=int(latest["year"]),
+                 value=f"{int(latest['value']):,}", status=_(latest["status"], lang)), className="headline"),
         html.P(provenance.source_line(snap.provenance["bns_releases"], lang), className="source-line"),
     ])

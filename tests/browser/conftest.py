@@ -1,0 +1,113 @@
+"""Real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright against the app on localhost.
+
+Every request to a host other than the app's own is blocked and recorded; a test that caused one
+fails.  Console errors fail the test too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """The dashboard on a free localhost port, in a thread, for the whole session."""
+    from dashboard.app import create_app
+
+    server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is required for browser tests: apt-get install chromium chromium-driver")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """Collects console errors and requests that left the app's origin."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.console_errors: list[str] = []
+        self.external: list[str] = []
+
+    def route(self, route):
+        url = route.request.url
+        host = urlparse(url).netloc
+        if url.startswith(("data:", "blob:")) or host == urlparse(self.origin).netloc:
+            return route.continue_()
+        self.external.append(url)
+        return route.abort()
+
+    def assert_clean(self):
+        assert not self.external, f"requests left the app: {self.external}"
+        assert not self.console_errors, f"console errors: {self.console_errors}"
+
+
+def _new_page(browser, app_url, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
+    page = context.new_page()
+    watch = PageWatch(app_url)
+    page.on("console", lambda msg: watch.console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: watch.console_errors.append(str(exc)))
+    context.route("**/*", watch.route)
+    return context, page, watch
+
+
+@pytest.fixture
+def page(browser, app_url):
+    """A fresh desktop-sized page; fails the test on console errors or external requests."""
+    context, page, watch = _new_page(browser, app_url, 1280, 900)
+    page.watch = watch
+    yield page
+    context.close()
+    watch.assert_clean()
+
+
+@pytest.fixture
+def phone_page(browser, app_url):
+    context, page, watch = _new_page(browser, app_url, 375, 800)
+    page.watch = watch
+    yield page
+    context.close()
+    watch.assert_clean()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot; into docs/screenshots/ when KZ_UPDATE_SCREENSHOTS=1 (for the README)."""
+    folder = SCREENSHOTS if os.environ.get("KZ_UPDATE_SCREENSHOTS") == "1" else Path(os.environ.get(
+        "KZ_SCREENSHOT_DIR", "/tmp/kz-screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def wait_for_dash(page):
+    """Wait until Dash has rendered and finished its callbacks."""
+    page.wait_for_selector("#react-entry-point .shell", timeout=20000)
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=20000)
