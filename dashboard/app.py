@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
+import importlib
+import pkgutil
 
 import dash
 from dash import Dash, dcc, html
 
-from dashboard import routes, settings
+from dashboard import pages, routes, settings
 from dashboard.i18n import _
-
-PAGES = Path(__file__).resolve().parent / "pages"
 
 
 def navbar(lang: str = "en") -> html.Nav:
@@ -22,10 +21,15 @@ def navbar(lang: str = "en") -> html.Nav:
 
 def create_app() -> Dash:
     """Build the app; reads no data until a page is requested."""
-    app = Dash(__name__, use_pages=True, pages_folder=str(PAGES), assets_folder=str(settings.assets_dir()),
+    # pages_folder="": page modules are imported as ordinary modules below (dashboard.pages.*), once
+    # per process, rather than exec'd anew by Dash on every app instance.
+    app = Dash(__name__, use_pages=True, pages_folder="", assets_folder=str(settings.assets_dir()),
                serve_locally=True, title=_("Emigration from Kazakhstan"), update_title=None,
                suppress_callback_exceptions=True,
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
+    for module in pkgutil.iter_modules(pages.__path__):
+        if not module.name.startswith("_"):
+            importlib.import_module(f"{pages.__name__}.{module.name}")  # registers the page and its callbacks
     app.layout = lambda: html.Div([navbar(), html.Main(dash.page_container, className="page")], className="shell")
     routes.register(app.server)
     return app

@@ -12,6 +12,14 @@ DATA = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_configure(config):
+    """Dash pages can register themselves only once an app exists, and test modules import page
+    modules at collection time: build the app first."""
+    from dashboard.app import default_app
+
+    default_app()
+
+
 @pytest.fixture
 def snapshot_copy(tmp_path: Path) -> Path:
     """A copy of data/ that a test may refresh or break without touching the real snapshot."""

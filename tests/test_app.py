@@ -39,9 +39,9 @@ def test_importing_the_package_reads_no_data():
 
 
 def test_app_serves_pages_and_health_offline(no_network):
-    from dashboard.app import create_app
+    from dashboard.app import default_app
 
-    client = create_app().server.test_client()
+    client = default_app().server.test_client()
     page = client.get("/")
     assert page.status_code == 200
     assert b"_dash-renderer" in page.data or b"dash_renderer" in page.data
@@ -59,7 +59,7 @@ def test_gunicorn_entry_point_exposes_a_flask_server():
 
 
 def test_no_cdn_urls_in_served_html(no_network):
-    from dashboard.app import create_app
+    from dashboard.app import default_app
 
-    html = create_app().server.test_client().get("/").get_data(as_text=True)
+    html = default_app().server.test_client().get("/").get_data(as_text=True)
     assert "cdn.plot.ly" not in html and "unpkg.com" not in html and "cdn.jsdelivr" not in html
