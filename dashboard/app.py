@@ -27,9 +27,13 @@ def create_app() -> Dash:
                serve_locally=True, title=_("Emigration from Kazakhstan"), update_title=None,
                suppress_callback_exceptions=True,
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
-    for module in pkgutil.iter_modules(pages.__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"{pages.__name__}.{module.name}")  # registers the page and its callbacks
+    for info in pkgutil.iter_modules(pages.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{pages.__name__}.{info.name}")  # registers the page and its callbacks
+        entry = dash.page_registry.get(module.__name__)
+        if entry is not None and not entry.get("supplied_layout"):
+            entry["layout"] = module.layout  # what Dash does after exec'ing a pages_folder module
     app.layout = lambda: html.Div([navbar(), html.Main(dash.page_container, className="page")], className="shell")
     routes.register(app.server)
     return app
