@@ -1,0 +1,287 @@
+"""EAEU comparison charts: net migration, emigrant stock share, Kazakhstan's rank, EEC flows.
+
+Pure functions: the tidy ``eaeu`` / ``eec`` datasets + options + the derived source line -> figure.
+Gaps stay gaps (``None`` in the trace, ``connectgaps=False``); UN DESA revisions are never put in one
+trace; partial EEC periods (quarter, half-year, nine months) are labelled as partial.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard.countries import EAEU, country_name
+from dashboard.figures.common import COUNTRY_COLOURS, PALETTE, base_layout
+from dashboard.i18n import _
+
+MEASURES = ("absolute", "per1000")
+NET_MEASURE = {"absolute": "net_migration", "per1000": "net_migration_per_1000"}
+REVISIONS = (2020, 2024)
+EEC_MEASURES = ("departures", "arrivals", "net")
+EMPHASISED = "KAZ"
+LINE_WIDTH, EMPHASIS_WIDTH = 2, 4.5
+NET_HEIGHT, STOCK_HEIGHT, RANK_HEIGHT, EEC_HEIGHT = 460, 460, 360, 820
+
+
+def stock_share_measure(revision: int | str) -> str:
+    """The ``eaeu`` measure holding the emigrant stock share of one UN DESA revision."""
+    return f"emigrant_stock_pct_of_population_rev{int(revision)}"
+
+
+def _names(lang: str) -> dict[str, str]:
+    return {iso3: country_name(iso3, lang) for iso3 in EAEU}
+
+
+def _legend_rank(iso3: str) -> int:
+    """Kazakhstan first in every legend, then the others in a fixed order."""
+    return 0 if iso3 == EMPHASISED else 1 + EAEU.index(iso3)
+
+
+def _ordered(countries: Iterable[str]) -> list[str]:
+    """Selected members in a stable order, Kazakhstan last so its thicker line is drawn on top."""
+    chosen = set(countries)
+    return [c for c in EAEU if c in chosen and c != EMPHASISED] + ([EMPHASISED] if EMPHASISED in chosen else [])
+
+
+def _fit_below(fig: go.Figure, height: int, legend_rows: int = 2, ticks: int = 36) -> go.Figure:
+    """Room under the plot for tick labels, a legend of up to ``legend_rows`` rows (five names wrap to two
+    on a 375 px phone) and the source line, so none of them overlap at any width.
+
+    The legend sits just above the source line, both anchored to the bottom of the figure (not to the
+    plot, whose height plotly changes when labels need room).  The source annotation keeps its derived
+    text; where it is long it breaks before "Data as of" so a phone does not cut it off (the exact line
+    is in ``layout.meta.source`` and in the figcaption).
+    """
+    source = fig.layout.meta["source"] if fig.layout.meta else ""
+    lines = 2 if len(source) > 55 else 1
+    source_height = 15 * lines + 6
+    bottom = ticks + 30 * legend_rows + source_height + 6
+    fig.update_layout(margin={"b": bottom},
+                      legend={"yref": "container", "y": source_height / height, "yanchor": "bottom"})
+    for annotation in fig.layout.annotations:
+        if annotation.name == "source":
+            text = source
+            if lines == 2 and ". " in source.rstrip("."):
+                head, tail = source.rstrip(".").rsplit(". ", 1)
+                text = f"{head}.<br>{tail}" + ("." if source.endswith(".") else "")
+            annotation.update(text=text, yshift=-(bottom - 4))
+    return fig
+
+
+def _no_data(fig: go.Figure, lang: str, text: str | None = None) -> go.Figure:
+    fig.add_annotation(text=text or _("No data for this selection.", lang), showarrow=False, xref="paper",
+                       yref="paper", x=0.5, y=0.5, font={"size": 14, "color": "#555"}, name="no-data")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _line(x: Sequence[int], y: Sequence, iso3: str, lang: str, hover: str) -> go.Scatter:
+    emphasised = iso3 == EMPHASISED
+    return go.Scatter(
+        x=list(x), y=list(y), name=country_name(iso3, lang), legendgroup=iso3, mode="lines+markers",
+        connectgaps=False, line={"color": COUNTRY_COLOURS[iso3], "width": EMPHASIS_WIDTH if emphasised else LINE_WIDTH},
+        marker={"size": 7 if emphasised else 5, "color": COUNTRY_COLOURS[iso3]}, hovertemplate=hover,
+        legendrank=_legend_rank(iso3), meta={"iso3": iso3},
+    )
+
+
+def _series(rows: pd.DataFrame, grid: Sequence[int]) -> list:
+    """Values on the year grid; a year without a value is ``None`` so plotly breaks the line there."""
+    by_year = {int(y): v for y, v in zip(rows["year"], rows["value"]) if pd.notna(v)}
+    return [float(by_year[y]) if y in by_year else None for y in grid]
+
+
+def net_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tuple[int, int], measure: str,
+               source: str, lang: str = "en") -> go.Figure:
+    """World Bank SM.POP.NETM (a UN WPP model estimate), absolute or per 1,000 residents, one line per member.
+
+    ``df`` is the whole ``eaeu`` dataset.  The year grid is every calendar year in range, so a
+    missing year is a gap in the line, never a straight line across it.
+    """
+    per1000 = measure == "per1000"
+    title = _("Net migration per 1,000 residents", lang) if per1000 else _("Net migration, people", lang)
+    fig = go.Figure()
+    base_layout(fig, title, source, height=NET_HEIGHT)
+    _fit_below(fig, NET_HEIGHT)
+    rows = df[(df["measure"] == NET_MEASURE["per1000" if per1000 else "absolute"])
+              & df["year"].between(years[0], years[1])]
+    chosen = _ordered(countries)
+    rows = rows[rows["iso3"].isin(chosen)]
+    if rows.empty:
+        return _no_data(fig, lang, None if chosen else _("Pick at least one country.", lang))
+    grid = list(range(max(years[0], int(rows["year"].min())), min(years[1], int(rows["year"].max())) + 1))
+    value_fmt = "%{y:.2f}" if per1000 else "%{y:,.0f}"
+    for iso3 in chosen:
+        hover = f"{country_name(iso3, lang)} %{{x}}: {value_fmt}<extra></extra>"
+        fig.add_trace(_line(grid, _series(rows[rows["iso3"] == iso3], grid), iso3, lang, hover))
+    fig.update_yaxes(title_text=_("per 1,000 residents", lang) if per1000 else _("people per year", lang),
+                     zeroline=True, zerolinewidth=1.5)
+    fig.update_xaxes(title_text=None)
+    return fig
+
+
+def stock_share_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tuple[int, int], revision: int,
+                       source: str, lang: str = "en") -> go.Figure:
+    """Emigrant stock (UN DESA, one revision only) as a percent of the resident population.
+
+    The year grid is every year the revision has for any member (1990, 1995, ... 2020, and 2024 in the
+    2024 revision), so a member the revision does not cover in a year shows a gap there.
+    """
+    revision = int(revision)
+    fig = go.Figure()
+    base_layout(fig, _("Emigrant stock, % of population", lang), source, height=STOCK_HEIGHT)
+    fig.update_layout(title={"subtitle": {"text": _("UN DESA, revision {revision}", lang, revision=revision),
+                                          "font": {"size": 13, "color": "#555"}}}, margin={"t": 70})
+    _fit_below(fig, STOCK_HEIGHT)
+    revision_rows = df[df["measure"] == stock_share_measure(revision)]
+    rows = revision_rows[revision_rows["year"].between(years[0], years[1])]
+    grid = sorted(int(y) for y in rows["year"].unique())
+    chosen = _ordered(countries)
+    rows = rows[rows["iso3"].isin(chosen)]
+    if rows.empty:
+        return _no_data(fig, lang, None if chosen else _("Pick at least one country.", lang))
+    label = _("Rev. {revision}", lang, revision=revision)
+    for iso3 in chosen:
+        hover = f"{country_name(iso3, lang)} %{{x}}: %{{y:.1f}}% ({label})<extra></extra>"
+        trace = _line(grid, _series(rows[rows["iso3"] == iso3], grid), iso3, lang, hover)
+        # Five-yearly points, some isolated by gaps: markers a little larger so each stays visible.
+        trace.update(meta={"iso3": iso3, "revision": revision}, marker_size=9 if iso3 == EMPHASISED else 7)
+        fig.add_trace(trace)
+    fig.update_yaxes(title_text=_("% of population", lang), rangemode="tozero")
+    return fig
+
+
+def kaz_rank(df: pd.DataFrame, iso3: str = EMPHASISED) -> pd.DataFrame:
+    """Kazakhstan's rank among the EAEU members by net migration per 1,000, per year.
+
+    Rank 1 = largest net outflow per 1,000 (the most negative value).  Ranked on the published
+    (rounded) per-1,000 values of the ``eaeu`` dataset; among the members *with a value* that year
+    (``of`` says how many); ties share the better rank (1, 1, 3: "min" ranking).  Years in which
+    Kazakhstan has no value have no row.  Returns columns year, rank, of, value, sorted by year.
+    """
+    rows = df[(df["measure"] == NET_MEASURE["per1000"]) & df["iso3"].isin(EAEU)].dropna(subset=["value"])
+    rows = rows[["iso3", "year", "value"]].astype({"value": "float64"})
+    rows["rank"] = rows.groupby("year")["value"].rank(method="min", ascending=True)
+    rows["of"] = rows.groupby("year")["value"].transform("count")
+    out = rows[rows["iso3"] == iso3][["year", "rank", "of", "value"]]
+    return out.astype({"year": "int64", "rank": "int64", "of": "int64"}).sort_values("year", ignore_index=True)
+
+
+def rank_figure(ranks: pd.DataFrame, *, years: tuple[int, int], source: str, lang: str = "en") -> go.Figure:
+    """Kazakhstan's rank per year (the output of :func:`kaz_rank`); 1 at the top."""
+    fig = go.Figure()
+    base_layout(fig, _("Kazakhstan's rank in the EAEU", lang), source, height=RANK_HEIGHT)
+    _fit_below(fig, RANK_HEIGHT, legend_rows=0)
+    ranks = ranks[ranks["year"].between(years[0], years[1])]
+    if ranks.empty:
+        return _no_data(fig, lang)
+    grid = list(range(int(ranks["year"].min()), int(ranks["year"].max()) + 1))
+    by_year = ranks.set_index("year")
+    y = [int(by_year.at[yr, "rank"]) if yr in by_year.index else None for yr in grid]
+    custom = [[int(by_year.at[yr, "of"]), float(by_year.at[yr, "value"])] if yr in by_year.index else [None, None]
+              for yr in grid]
+    hover = _("%{x}: rank %{y} of %{customdata[0]} (%{customdata[1]:.2f} per 1,000)", lang) + "<extra></extra>"
+    fig.add_trace(go.Scatter(
+        x=grid, y=y, customdata=custom, name=country_name(EMPHASISED, lang), mode="lines+markers",
+        connectgaps=False, line={"color": COUNTRY_COLOURS[EMPHASISED], "width": 2, "shape": "hv"},
+        marker={"size": 8, "color": COUNTRY_COLOURS[EMPHASISED]}, hovertemplate=hover, showlegend=False))
+    most = int(ranks["of"].max())
+    fig.update_yaxes(title_text=_("rank (1 = largest outflow)", lang), range=[most + 0.5, 0.5], tickvals=list(
+        range(1, most + 1)), zeroline=False, separatethousands=False)
+    return fig
+
+
+_PARTIAL_END = re.compile(r"(?:-(Q[1-4]|H[12]))+$")
+
+
+def _period_key(period: str, year: int) -> tuple[int, int, str]:
+    """Chronological order: by year, then by the month the period ends (a whole year ends in December)."""
+    end = 12
+    match = _PARTIAL_END.search(period)
+    if match:
+        last = period.rsplit("-", 1)[-1]
+        end = int(last[1]) * (3 if last[0] == "Q" else 6)
+    return year, end, period
+
+
+def period_label(period: str, period_type: str, lang: str = "en") -> str:
+    """"2019-Q1" -> "2019 Q1 (quarter, partial)"; a whole year stays "2020"."""
+    if period_type == "year":
+        return period
+    shown = period.replace("-", " ", 1).replace("-", "–")
+    return _("{period} ({kind}, partial)", lang, period=shown, kind=_period_kind(period_type, lang))
+
+
+def _period_kind(period_type: str, lang: str) -> str:
+    kinds = {"quarter": _("quarter", lang), "half-year": _("half-year", lang), "nine-months": _("nine months", lang)}
+    return kinds.get(period_type, period_type)
+
+
+def period_tick(period: str, period_type: str, lang: str = "en") -> str:
+    """A short axis label: "2019<br>Q1<br>(partial)"; a whole year stays "2020" (fits five on a phone)."""
+    if period_type == "year":
+        return period
+    year, _sep, part = period.partition("-")
+    return f"{year}<br>{part.replace('-', '–')}<br>" + _("(partial)", lang)
+
+
+def eec_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tuple[int, int], source: str,
+               lang: str = "en") -> go.Figure:
+    """EEC departures, arrivals and net as published: one panel per measure, grouped bars per period.
+
+    Periods are categories labelled as published (partial ones say so on the axis and in the hover);
+    nothing is summed or scaled to a year.  Only members with a published figure for a period get a
+    bar there.  Bars carry a short value label because Russia's figures dwarf the others.
+    """
+    title = _("EEC: departures, arrivals, net", lang)
+    rows = df[df["year"].between(years[0], years[1]) & df["iso3"].isin(list(countries))]
+    rows = rows.dropna(subset=["value"])
+    measures = [m for m in EEC_MEASURES if m in set(rows["measure"])]
+    titles = {"departures": _("Departures", lang), "arrivals": _("Arrivals", lang), "net": _("Net", lang)}
+    if rows.empty:
+        fig = go.Figure()
+        base_layout(fig, title, source, height=EEC_HEIGHT)
+        _fit_below(fig, EEC_HEIGHT, legend_rows=0)
+        return _no_data(fig, lang, None if countries else _("Pick at least one country.", lang))
+    height = EEC_HEIGHT
+    fig = make_subplots(rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.28 / len(measures),
+                        subplot_titles=[titles[m] for m in measures])
+    base_layout(fig, title, source, height=height)
+    _fit_below(fig, height, ticks=64)
+    periods = rows[["period", "period_type", "year"]].drop_duplicates()
+    periods = sorted(periods.itertuples(index=False), key=lambda p: _period_key(p.period, p.year))
+    ticks = {p.period: period_tick(p.period, p.period_type, lang) for p in periods}
+    labels = {p.period: period_label(p.period, p.period_type, lang) for p in periods}
+    shown_in_legend: set[str] = set()
+    for row, measure in enumerate(measures, start=1):
+        for iso3 in _ordered(countries):
+            sel = rows[(rows["measure"] == measure) & (rows["iso3"] == iso3)]
+            if sel.empty:
+                continue
+            sel = sel.assign(_key=[_period_key(p, y) for p, y in zip(sel["period"], sel["year"])]).sort_values("_key")
+            notes = [str(n) if pd.notna(n) else "" for n in sel["note"]]
+            emphasised = iso3 == EMPHASISED
+            fig.add_trace(go.Bar(
+                x=[ticks[p] for p in sel["period"]], y=[int(v) for v in sel["value"]],
+                customdata=[[labels[p], n] for p, n in zip(sel["period"], notes)], name=country_name(iso3, lang),
+                legendgroup=iso3, showlegend=iso3 not in shown_in_legend, legendrank=_legend_rank(iso3),
+                marker={"color": COUNTRY_COLOURS[iso3],
+                        "line": {"color": PALETTE["black"], "width": 2 if emphasised else 0}},
+                texttemplate="%{y:.3~s}", textposition="outside", textfont={"size": 10}, cliponaxis=False,
+                hovertemplate=(f"{country_name(iso3, lang)}, {titles[measure].lower()}<br>%{{customdata[0]}}: "
+                               "%{y:,}<br>%{customdata[1]}<extra></extra>"),
+                meta={"iso3": iso3, "measure": measure}), row=row, col=1)
+            shown_in_legend.add(iso3)
+    fig.update_xaxes(categoryorder="array", categoryarray=[ticks[p.period] for p in periods], type="category",
+                     tickangle=0)
+    fig.update_yaxes(title_text=None, zeroline=True, tickformat="~s")
+    fig.update_layout(barmode="group", bargap=0.2, uniformtext={"minsize": 9, "mode": "hide"})
+    for annotation in fig.layout.annotations:
+        if annotation.name != "source":
+            annotation.update(x=0, xanchor="left", font={"size": 13})
+    return fig

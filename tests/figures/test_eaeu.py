@@ -1,0 +1,259 @@
+"""EAEU comparison figures: the right numbers per member, gaps kept, revisions never mixed, partial EEC
+periods labelled, and Kazakhstan's rank computed as documented."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard import datasets
+from dashboard.countries import EAEU
+from dashboard.figures import eaeu as fig_eaeu
+from dashboard.figures.common import COUNTRY_COLOURS
+
+SOURCE = "Source: World Bank WDI. Data as of 2026-07."
+ALL_YEARS = (1990, 2024)
+
+
+@pytest.fixture(scope="module")
+def eaeu():
+    return datasets.get("eaeu")
+
+
+@pytest.fixture(scope="module")
+def eec():
+    return datasets.get("eec")
+
+
+def trace(fig, iso3):
+    found = [t for t in fig.data if (t.meta or {}).get("iso3") == iso3]
+    assert len(found) == 1, f"expected one trace for {iso3}, got {len(found)}"
+    return found[0]
+
+
+def value_at(tr, year):
+    return dict(zip(tr.x, tr.y))[year]
+
+
+def source_annotation(fig):
+    return [a for a in fig.layout.annotations if a.name == "source"][0]
+
+
+# --- net migration -----------------------------------------------------------------------------
+
+def test_net_absolute_shows_world_bank_values_for_kazakhstan(eaeu):
+    """A reader comparing with the World Bank sees its number: KAZ 2019 = +2,594, 2024 = -7,368."""
+    fig = fig_eaeu.net_figure(eaeu, countries=EAEU, years=ALL_YEARS, measure="absolute", source=SOURCE)
+    kaz = trace(fig, "KAZ")
+    assert value_at(kaz, 2019) == 2594
+    assert value_at(kaz, 2024) == -7368
+    assert {(t.meta or {}).get("iso3") for t in fig.data} == set(EAEU)
+
+
+def test_net_per_1000_uses_world_bank_population(eaeu):
+    """2024: -7,368 / 20,592,571 residents x 1000 = -0.36 per 1,000 (SP.POP.TOTL of the same year)."""
+    pop = eaeu[(eaeu["measure"] == "population") & (eaeu["iso3"] == "KAZ") & (eaeu["year"] == 2024)]["value"]
+    assert int(pop.iloc[0]) == 20592571
+    fig = fig_eaeu.net_figure(eaeu, countries=EAEU, years=ALL_YEARS, measure="per1000", source=SOURCE)
+    assert value_at(trace(fig, "KAZ"), 2024) == pytest.approx(-0.36)
+    assert value_at(trace(fig, "KAZ"), 2024) == pytest.approx(round(-7368 * 1000 / 20592571, 2))
+    assert "1,000" in fig.layout.yaxis.title.text
+
+
+def test_kazakhstan_is_emphasised_and_colours_come_from_the_palette(eaeu):
+    """Kazakhstan must stand out (thicker line) and each member keep its palette colour on every chart."""
+    fig = fig_eaeu.net_figure(eaeu, countries=EAEU, years=ALL_YEARS, measure="absolute", source=SOURCE)
+    widths = {t.meta["iso3"]: t.line.width for t in fig.data}
+    assert widths["KAZ"] > max(w for c, w in widths.items() if c != "KAZ")
+    for t in fig.data:
+        assert t.line.color == COUNTRY_COLOURS[t.meta["iso3"]]
+        assert t.connectgaps is False
+
+
+def test_net_only_selected_countries_and_years(eaeu):
+    fig = fig_eaeu.net_figure(eaeu, countries=("KAZ", "RUS"), years=(2010, 2020), measure="absolute", source=SOURCE)
+    assert sorted(t.meta["iso3"] for t in fig.data) == ["KAZ", "RUS"]
+    assert all(min(t.x) == 2010 and max(t.x) == 2020 for t in fig.data)
+
+
+def test_a_missing_year_is_a_gap_not_a_line_across(eaeu):
+    """If the World Bank lacks a year, the line must break there rather than join its neighbours."""
+    holed = eaeu[~((eaeu["iso3"] == "KAZ") & (eaeu["year"] == 2005))]
+    fig = fig_eaeu.net_figure(holed, countries=("KAZ",), years=ALL_YEARS, measure="absolute", source=SOURCE)
+    kaz = trace(fig, "KAZ")
+    assert 2005 in kaz.x and value_at(kaz, 2005) is None
+    assert kaz.connectgaps is False
+
+
+def test_net_figure_carries_its_source_line(eaeu):
+    fig = fig_eaeu.net_figure(eaeu, countries=EAEU, years=ALL_YEARS, measure="absolute", source=SOURCE)
+    assert fig.layout.meta["source"] == SOURCE
+    assert source_annotation(fig).text.replace("<br>", " ") == SOURCE
+
+
+def test_no_country_selected_says_so_instead_of_an_empty_axis(eaeu):
+    fig = fig_eaeu.net_figure(eaeu, countries=(), years=ALL_YEARS, measure="absolute", source=SOURCE)
+    assert len(fig.data) == 0
+    assert any("Pick at least one country" in (a.text or "") for a in fig.layout.annotations)
+
+
+# --- emigrant stock share ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("revision", [2020, 2024])
+def test_stock_share_draws_one_revision_only(eaeu, revision):
+    """2020 and 2024 revisions are never mixed: every trace and the subtitle name the one revision shown."""
+    fig = fig_eaeu.stock_share_figure(eaeu, countries=EAEU, years=ALL_YEARS, revision=revision, source=SOURCE)
+    assert {t.meta["revision"] for t in fig.data} == {revision}
+    assert str(revision) in fig.layout.title.subtitle.text
+    expected = eaeu[eaeu["measure"] == fig_eaeu.stock_share_measure(revision)]
+    for t in fig.data:
+        rows = expected[expected["iso3"] == t.meta["iso3"]]
+        shown = {x: y for x, y in zip(t.x, t.y) if y is not None}
+        assert shown == {int(y): pytest.approx(float(v)) for y, v in zip(rows["year"], rows["value"])}
+
+
+def test_revision_2020_has_no_2024_point(eaeu):
+    fig = fig_eaeu.stock_share_figure(eaeu, countries=EAEU, years=ALL_YEARS, revision=2020, source=SOURCE)
+    assert all(2024 not in t.x for t in fig.data)
+    assert value_at(trace(fig, "KAZ"), 2020) == pytest.approx(21.58)
+
+
+def test_revision_2024_gaps_for_russia_are_gaps_even_when_russia_is_alone(eaeu):
+    """The 2024 revision has Russia only for 1990, 2000, 2024: 1995 and 2005-2020 must be None (no line
+    from 2000 to 2024), also when Russia is the only member shown."""
+    fig = fig_eaeu.stock_share_figure(eaeu, countries=("RUS",), years=ALL_YEARS, revision=2024, source=SOURCE)
+    rus = trace(fig, "RUS")
+    assert [x for x, y in zip(rus.x, rus.y) if y is not None] == [1990, 2000, 2024]
+    assert all(value_at(rus, y) is None for y in (1995, 2005, 2010, 2015, 2020))
+    assert rus.connectgaps is False and "markers" in rus.mode  # isolated points stay visible
+
+
+def test_revision_2024_kazakhstan_has_its_full_series(eaeu):
+    fig = fig_eaeu.stock_share_figure(eaeu, countries=("KAZ",), years=ALL_YEARS, revision=2024, source=SOURCE)
+    kaz = trace(fig, "KAZ")
+    assert value_at(kaz, 2024) == pytest.approx(13.58)
+    assert all(v is not None for v in kaz.y)
+
+
+# --- Kazakhstan's rank ---------------------------------------------------------------------------
+
+def frame(rows):
+    return pd.DataFrame([{"iso3": c, "year": y, "measure": "net_migration_per_1000", "value": v}
+                         for c, y, v in rows])
+
+
+def test_rank_1_is_the_largest_net_outflow():
+    df = frame([("KAZ", 2000, -5.0), ("RUS", 2000, 2.0), ("ARM", 2000, -1.0), ("BLR", 2000, 0.5),
+                ("KGZ", 2000, -3.0)])
+    ranks = fig_eaeu.kaz_rank(df)
+    assert ranks.to_dict("records") == [{"year": 2000, "rank": 1, "of": 5, "value": -5.0}]
+
+
+def test_rank_ties_share_the_better_rank():
+    """KAZ tied with KGZ for the largest outflow: both are 1 (the next would be 3)."""
+    df = frame([("KAZ", 2001, -2.0), ("KGZ", 2001, -2.0), ("ARM", 2001, -1.0), ("RUS", 2001, 1.0),
+                ("BLR", 2001, 0.0), ("KAZ", 2002, 1.0), ("ARM", 2002, -1.0), ("KGZ", 2002, -1.0),
+                ("RUS", 2002, 3.0), ("BLR", 2002, 2.0)])
+    ranks = fig_eaeu.kaz_rank(df).set_index("year")
+    assert ranks.at[2001, "rank"] == 1
+    assert ranks.at[2002, "rank"] == 3  # ARM and KGZ share 1, KAZ next is 3 of 5
+
+
+def test_rank_among_members_present_and_no_row_without_kazakhstan():
+    """A member without a value that year is not counted ("of" says how many); a year without
+    Kazakhstan has no rank at all (never an invented one)."""
+    df = frame([("KAZ", 2003, 1.0), ("RUS", 2003, 2.0), ("ARM", 2003, None),
+                ("RUS", 2004, -1.0), ("BLR", 2004, 1.0)])
+    ranks = fig_eaeu.kaz_rank(df)
+    assert ranks.to_dict("records") == [{"year": 2003, "rank": 1, "of": 2, "value": 1.0}]
+
+
+def test_rank_ignores_other_measures():
+    df = pd.concat([frame([("KAZ", 2005, -1.0), ("RUS", 2005, 1.0)]),
+                    pd.DataFrame([{"iso3": "RUS", "year": 2005, "measure": "net_migration", "value": -9e6}])])
+    assert fig_eaeu.kaz_rank(df)["rank"].tolist() == [1]
+
+
+def test_rank_on_real_data(eaeu):
+    """2024: KAZ -0.36 per 1,000; ARM and KGZ lose more people per 1,000, so Kazakhstan is 3rd of 5."""
+    ranks = fig_eaeu.kaz_rank(eaeu).set_index("year")
+    assert list(ranks.index) == list(range(1990, 2025))
+    assert (ranks["of"] == 5).all()
+    assert ranks.at[2024, "value"] == pytest.approx(-0.36)
+    per1000 = eaeu[(eaeu["measure"] == "net_migration_per_1000") & (eaeu["year"] == 2024)]
+    expected = 1 + int((per1000["value"].astype(float) < -0.36).sum())
+    assert ranks.at[2024, "rank"] == expected == 3
+
+
+def test_rank_figure_puts_rank_1_on_top_and_keeps_values_in_hover(eaeu):
+    ranks = fig_eaeu.kaz_rank(eaeu)
+    fig = fig_eaeu.rank_figure(ranks, years=(2020, 2024), source=SOURCE)
+    (tr,) = fig.data
+    assert list(tr.x) == [2020, 2021, 2022, 2023, 2024]
+    assert list(tr.y) == ranks.set_index("year").loc[2020:2024, "rank"].tolist()
+    assert fig.layout.yaxis.range[0] > fig.layout.yaxis.range[1]  # reversed: 1 at the top
+    assert tr.customdata[-1][1] == pytest.approx(-0.36)
+
+
+# --- EEC -----------------------------------------------------------------------------------------
+
+def test_partial_periods_are_labelled_partial(eec):
+    """A quarter, half-year or nine months must never look like a whole year on the axis or in the hover."""
+    fig = fig_eaeu.eec_figure(eec, countries=EAEU, years=ALL_YEARS, source="Source: EEC.")
+    ticks = list(fig.layout.xaxis.categoryarray)
+    assert ticks == ["2019<br>Q1<br>(partial)", "2020<br>Q1–Q3<br>(partial)", "2020", "2021<br>H1<br>(partial)",
+                     "2024"]
+    hover_labels = {c[0] for t in fig.data for c in t.customdata}
+    assert "2019 Q1 (quarter, partial)" in hover_labels
+    assert "2020 Q1–Q3 (nine months, partial)" in hover_labels
+    assert "2021 H1 (half-year, partial)" in hover_labels
+    assert "2020" in hover_labels and "2024" in hover_labels
+
+
+def test_period_labels():
+    assert fig_eaeu.period_label("2020", "year") == "2020"
+    assert fig_eaeu.period_label("2019-Q1", "quarter") == "2019 Q1 (quarter, partial)"
+    assert fig_eaeu.period_tick("2021-H1", "half-year") == "2021<br>H1<br>(partial)"
+
+
+def test_eec_values_as_published_one_bar_per_member_and_period(eec):
+    fig = fig_eaeu.eec_figure(eec, countries=EAEU, years=ALL_YEARS, source="Source: EEC.")
+    kaz_net = [t for t in fig.data if t.meta == {"iso3": "KAZ", "measure": "net"}][0]
+    assert dict(zip(kaz_net.x, kaz_net.y)) == {"2019<br>Q1<br>(partial)": -5200, "2020<br>Q1–Q3<br>(partial)": -11846,
+                                               "2021<br>H1<br>(partial)": -9597}
+    # Nothing summed: the number of bars equals the number of published rows.
+    assert sum(len(t.y) for t in fig.data) == len(eec)
+    assert fig.layout.barmode == "group"
+
+
+def test_eec_members_without_a_figure_get_no_bar(eec):
+    fig = fig_eaeu.eec_figure(eec, countries=EAEU, years=ALL_YEARS, source="Source: EEC.")
+    blr = [t for t in fig.data if t.meta["iso3"] == "BLR"]
+    assert [t.meta["measure"] for t in blr] == ["net"]  # Belarus: only 2019-Q1 net is published
+    assert list(blr[0].x) == ["2019<br>Q1<br>(partial)"]
+
+
+def test_eec_filters_countries_and_years(eec):
+    fig = fig_eaeu.eec_figure(eec, countries=("KAZ",), years=(2020, 2020), source="Source: EEC.")
+    assert {t.meta["iso3"] for t in fig.data} == {"KAZ"}
+    assert {x for t in fig.data for x in t.x} == {"2020<br>Q1–Q3<br>(partial)"}
+
+
+def test_eec_empty_selection_is_an_empty_chart_with_a_message(eec):
+    fig = fig_eaeu.eec_figure(eec, countries=("BLR",), years=(2024, 2024), source="Source: EEC.")
+    assert len(fig.data) == 0
+    assert any("No data" in (a.text or "") for a in fig.layout.annotations)
+
+
+def test_russian_departures_note_reaches_the_hover(eec):
+    fig = fig_eaeu.eec_figure(eec, countries=("RUS",), years=ALL_YEARS, source="Source: EEC.")
+    notes = [c[1] for t in fig.data for c in t.customdata]
+    assert any("not comparable" in n for n in notes)
+
+
+def test_figures_do_not_change_the_frame(eaeu):
+    before = eaeu.copy()
+    fig_eaeu.net_figure(eaeu, countries=EAEU, years=ALL_YEARS, measure="per1000", source=SOURCE)
+    fig_eaeu.stock_share_figure(eaeu, countries=EAEU, years=ALL_YEARS, revision=2024, source=SOURCE)
+    fig_eaeu.kaz_rank(eaeu)
+    pd.testing.assert_frame_equal(eaeu, before)
