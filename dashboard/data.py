@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,11 @@ from dashboard import schemas, settings
 from dashboard.provenance import Provenance
 
 TABLES = tuple(schemas.TABLES)
+ARCHIVE = "archive"  # data/archive/<snapshot date>/: earlier snapshots, kept by refresh for pinned embeds
+
+# The snapshot folder pinned for the current request (an embed with ?as_of=...).  A context
+# variable, not module state: each request/thread sees only its own pin.
+_PINNED: contextvars.ContextVar[Path | None] = contextvars.ContextVar("kz_pinned_snapshot", default=None)
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,29 @@ def _load(directory: Path, signature: tuple) -> Snapshot:
 
 def snapshot(directory: Path | None = None) -> Snapshot:
     """The current snapshot; read from disk once per version of the files, then served from memory."""
-    directory = Path(directory or settings.data_dir()).resolve()
+    directory = Path(directory or _PINNED.get() or settings.data_dir()).resolve()
     return _load(directory, _signature(directory))
+
+
+def snapshot_date(snap: Snapshot) -> str:
+    """A snapshot's name for ``?as_of=``: the latest date any of its tables was accessed."""
+    return max(p.date_accessed for p in snap.provenance.values())
+
+
+def archived(directory: Path | None = None) -> dict[str, Path]:
+    """Earlier snapshots kept under data/archive/, by snapshot date."""
+    root = Path(directory or settings.data_dir()) / ARCHIVE
+    return {p.name: p for p in sorted(root.iterdir()) if p.is_dir()} if root.is_dir() else {}
+
+
+@contextlib.contextmanager
+def pinned(directory: Path | None):
+    """Within this block, ``snapshot()`` reads ``directory`` (None: the current snapshot)."""
+    token = _PINNED.set(Path(directory) if directory else None)
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
 
 
 def frame(name: str, directory: Path | None = None) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -98,6 +99,24 @@ def _atomic_write(path: Path, raw: bytes) -> None:
         raise
 
 
+def _archive(directory: Path, current: data.Snapshot) -> None:
+    """Keep the snapshot about to be replaced under archive/<its date>/, so embeds pinned to it
+    with ``?as_of=`` keep showing what an article was published with."""
+    target = directory / data.ARCHIVE / data.snapshot_date(current)
+    if target.exists():
+        return
+    staging = Path(tempfile.mkdtemp(dir=directory, prefix=".archive."))
+    try:
+        for name in data.TABLES:
+            for path in (directory / f"{name}.csv", provenance.path_for(directory / f"{name}.csv")):
+                shutil.copy2(path, staging / path.name)
+        target.parent.mkdir(exist_ok=True)
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
 @dataclass(frozen=True)
 class Outcome:
     written: tuple[str, ...]
@@ -126,6 +145,7 @@ def run(directory: Path, sources: list[str], session: requests.Session,
     if failures:
         return Outcome((), tuple(failures))
     accessed = (today or dt.date.today()).isoformat()
+    _archive(Path(directory), current)
     for table, (df, item) in staged.items():
         path = Path(directory) / f"{table}.csv"
         raw = to_csv_bytes(df)

@@ -23,7 +23,9 @@ from tests import replies
 
 
 def digest(directory: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.iterdir())}
+    """Every file under the snapshot folder (archives included), by relative path."""
+    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -77,6 +79,22 @@ def test_refresh_of_one_source_touches_only_its_tables(live, snapshot_copy: Path
     after = digest(snapshot_copy)
     changed = {name for name in before if before[name] != after[name]}
     assert changed <= {"bns_net_migration.csv", "bns_net_migration.provenance.json"}
+    archived = {name for name in after if name.startswith("archive/")}
+    assert archived, "the replaced snapshot was not archived"
+
+
+def test_the_replaced_snapshot_is_archived_for_pinned_embeds(live, snapshot_copy: Path):
+    """An article's embed pinned with ?as_of= must keep showing the numbers it was published with."""
+    old = data.snapshot(snapshot_copy)
+    old_date = data.snapshot_date(old)
+    before = digest(snapshot_copy)
+    assert run(snapshot_copy, ["bns"]).ok
+    archive = data.archived(snapshot_copy)
+    assert list(archive) == [old_date]
+    for name in data.TABLES:
+        assert digest(archive[old_date])[f"{name}.csv"] == before[f"{name}.csv"]
+    pinned = data.snapshot(archive[old_date])
+    pd.testing.assert_frame_equal(pinned.frame("bns_net_migration"), old.frame("bns_net_migration"))
 
 
 FAULTS = {
