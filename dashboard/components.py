@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash
-from dash import MATCH, Input, Output, dcc, html
+from dash import ALL, MATCH, Input, Output, State, dcc, html
 
 from dashboard.i18n import _
 
@@ -14,14 +14,83 @@ def graph_config(**extra) -> dict:
             "modeBarButtonsToRemove": ["lasso2d", "select2d"], **extra}
 
 
-def chart_block(graph_id: str, source_id: str, *, height: str = "440px", extra=None) -> html.Figure:
-    """A chart and, under it, its source line (filled by the page's callback from provenance)."""
+def chart_block(graph_id: str, source_id: str, *, height: str = "440px", extra=None, chart: str | None = None,
+                lang: str = "en") -> html.Figure:
+    """A chart and, under it, its source line (filled by the page's callback from provenance), and
+    for an embeddable ``chart`` (an id of ``dashboard.charts``) its Download CSV link and Embed button."""
+    tools = []
+    if chart:
+        tools = [html.Div([
+            html.A(_("Download CSV", lang), id={"type": "chart-data", "chart": chart}, href=f"/data/", className="tool",
+                   **{"data-chart": chart}),
+            html.Button(_("Embed", lang), id={"type": "embed-open", "chart": chart}, n_clicks=0, className="tool",
+                        **{"aria-controls": f"embed-{chart}"}),
+        ], className="chart-tools"),
+            html.Div(id={"type": "embed-panel", "chart": chart}, hidden=True, className="embed-panel")]
     return html.Figure([
         dcc.Loading(dcc.Graph(id=graph_id, config=graph_config(), style={"height": height}), type="dot",
                     delay_show=300),
         html.Figcaption(id=source_id, className="source-line"),
+        *tools,
         *(extra or []),
     ], className="chart-block")
+
+
+def _page_query(queries: list) -> str:
+    """The current page's query string, as its url-query store holds it ("" before the first write)."""
+    return next((q for q in queries if q), "")
+
+
+@dash.callback(
+    Output({"type": "chart-data", "chart": ALL}, "href"),
+    Input({"type": "url-query", "page": ALL}, "data"),
+    State({"type": "chart-data", "chart": ALL}, "id"),
+)
+def update_data_links(queries, ids):
+    """Each chart's Download CSV link follows the view on screen."""
+    from dashboard import charts, urlstate
+    from urllib.parse import parse_qsl
+
+    query = dict(parse_qsl(_page_query(queries).lstrip("?")))
+    hrefs = []
+    for ident in ids:
+        chart = charts.registry()[ident["chart"]]
+        values, _n = urlstate.parse(query, chart.params, strict=False)
+        hrefs.append(chart.data_url(values))
+    return hrefs
+
+
+@dash.callback(
+    Output({"type": "embed-panel", "chart": MATCH}, "children"),
+    Output({"type": "embed-panel", "chart": MATCH}, "hidden"),
+    Input({"type": "embed-open", "chart": MATCH}, "n_clicks"),
+    State({"type": "url-query", "page": ALL}, "data"),
+    State({"type": "embed-open", "chart": MATCH}, "id"),
+    prevent_initial_call=True,
+)
+def open_embed(n_clicks, queries, ident):
+    """The snippet for the view on screen: iframe, resize script, and alt text from the data."""
+    import flask
+    from urllib.parse import parse_qsl
+
+    from dashboard import alttext, charts, embed, urlstate
+
+    if not n_clicks or n_clicks % 2 == 0:
+        return dash.no_update, True
+    chart = charts.registry()[ident["chart"]]
+    values, _n = urlstate.parse(dict(parse_qsl(_page_query(queries).lstrip("?"))), chart.params, strict=False)
+    query = urlstate.encode(values, chart.params)
+    alt = alttext.alt_text(chart.figure(values, "en"))
+    base = flask.request.host_url.rstrip("/")
+    code = embed.snippet(base, chart, query, alt)
+    return [
+        html.Label(_("Paste into your article (the script once per page):"), htmlFor=f"embed-code-{chart.id}"),
+        dcc.Textarea(id=f"embed-code-{chart.id}", value=code, readOnly=True, className="embed-code",
+                     style={"width": "100%", "height": "7.5rem"}),
+        html.P([html.Strong(_("Alt text: ")), alt], className="embed-alt"),
+        html.P([_("Preview: "), html.A(f"/embed/{chart.id}{query}", href=f"/embed/{chart.id}{query}",
+                                        target="_blank", rel="noopener")], className="note"),
+    ], False
 
 
 def notices(messages: list[str]) -> html.Div:

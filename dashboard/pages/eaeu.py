@@ -137,7 +137,8 @@ def layout(lang: str = "en", **query) -> html.Div:
         html.Div([components.definition_badge(_("UN WPP model estimate", lang), _(wdi.definition, lang), lang),
                   components.definition_badge(_("per 1,000: World Bank population", lang),
                                               _(str(definitions.get("net_migration_per_1000", "")), lang), lang)]),
-        components.chart_block("eaeu-net-graph", "eaeu-net-source", height=f"{fig_eaeu.NET_HEIGHT}px"),
+        components.chart_block("eaeu-net-graph", "eaeu-net-source", chart="eaeu-net",
+                               height=f"{fig_eaeu.NET_HEIGHT}px"),
         *_caveats(wdi, lang, containing="SM.POP.NETM"),
     ])
     rank = html.Section([
@@ -146,7 +147,8 @@ def layout(lang: str = "en", **query) -> html.Div:
             _("rank computed here", lang),
             _("Rank among the members with a World Bank value that year by net migration per 1,000; 1 = largest "
               "net outflow (most negative); ties share the better rank.", lang), lang)]),
-        components.chart_block("eaeu-rank-graph", "eaeu-rank-source", height=f"{fig_eaeu.RANK_HEIGHT}px", extra=[
+        components.chart_block("eaeu-rank-graph", "eaeu-rank-source", chart="eaeu-rank",
+                               height=f"{fig_eaeu.RANK_HEIGHT}px", extra=[
             html.Details([html.Summary(_("Show the ranks as a table", lang)),
                           html.Div(id="eaeu-rank-table", className="table-scroll")])]),
         html.P(_("Ranked among all five members, whatever the country selection.", lang), className="note"),
@@ -157,7 +159,8 @@ def layout(lang: str = "en", **query) -> html.Div:
                   components.definition_badge(
                       _("% of World Bank population", lang),
                       _(str(definitions.get(fig_eaeu.stock_share_measure(2020), "")), lang), lang)]),
-        components.chart_block("eaeu-stock-graph", "eaeu-stock-source", height=f"{fig_eaeu.STOCK_HEIGHT}px"),
+        components.chart_block("eaeu-stock-graph", "eaeu-stock-source", chart="eaeu-stock-share",
+                               height=f"{fig_eaeu.STOCK_HEIGHT}px"),
         html.P(_("One revision at a time: the 2020 and 2024 revisions are never drawn in one line.", lang),
                className="note"),
         *_caveats(undesa, lang),
@@ -166,7 +169,8 @@ def layout(lang: str = "en", **query) -> html.Div:
         html.H2(_("Departures and arrivals (EEC)", lang)),
         html.Div([components.definition_badge(_("as each member reports to the EEC", lang),
                                               _(eec_prov.definition, lang), lang)]),
-        components.chart_block("eaeu-eec-graph", "eaeu-eec-source", height=f"{fig_eaeu.EEC_HEIGHT}px"),
+        components.chart_block("eaeu-eec-graph", "eaeu-eec-source", chart="eaeu-eec",
+                               height=f"{fig_eaeu.EEC_HEIGHT}px"),
         html.P(_(eec_prov.definition, lang), className="note"),
         *_caveats(eec_prov, lang),
         html.P(_("Periods are shown as published: quarters, half-years and nine months are partial and are never "

@@ -1,0 +1,311 @@
+"""The Destinations figures: world map (stock or BNS flows) with flow lines, ranked bars, one country's series."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from dashboard import datasets
+from dashboard.figures import destinations as figs
+
+SOURCE = "Source: test. Data as of 2026-01."
+# Label points (lon, lat) for the flow lines; real ones come from dashboard.geo in the page.
+CENTROIDS = {"KAZ": (67.3, 48.2), "RUS": (99.0, 60.0), "DEU": (10.4, 51.1), "UKR": (31.3, 49.0),
+             "BLR": (28.0, 53.5), "USA": (-98.0, 39.5), "GRC": (22.0, 39.0), "TKM": (59.5, 39.0),
+             "CAN": (-105.0, 60.0), "ISR": (34.9, 31.0), "UZB": (64.5, 41.5), "KGZ": (74.5, 41.4),
+             "POL": (19.4, 52.1), "TUR": (35.0, 39.0), "CHN": (103.0, 35.0), "MNG": (103.0, 46.8)}
+
+
+@pytest.fixture(scope="module")
+def stock() -> pd.DataFrame:
+    return datasets.get("migrant-stock")
+
+
+@pytest.fixture(scope="module")
+def flows() -> pd.DataFrame:
+    return datasets.get("kz-destinations")
+
+
+def stock_map(stock, **options):
+    kwargs = {"year": 2020, "revision": 2020, "centroids": CENTROIDS, "top_n": 10, "source": SOURCE, "lang": "en"}
+    return figs.stock_map(stock, **{**kwargs, **options})
+
+
+def flows_map(flows, **options):
+    kwargs = {"period": "2024", "centroids": CENTROIDS, "top_n": 10, "source": SOURCE, "lang": "en"}
+    return figs.flows_map(flows, **{**kwargs, **options})
+
+
+def choropleth(fig):
+    found = [t for t in fig.data if t.type == "choropleth"]
+    assert len(found) == 1
+    return found[0]
+
+
+def map_values(fig) -> dict[str, int]:
+    tr = choropleth(fig)
+    return {loc: row[0] for loc, row in zip(tr.locations, tr.customdata)}
+
+
+def flow_lines(fig):
+    return [t for t in fig.data if t.type == "scattergeo"]
+
+
+def title_text(fig) -> str:
+    return f"{fig.layout.title.text} {fig.layout.title.subtitle.text or ''}"
+
+
+# --- the map: stock -----------------------------------------------------------------------------------------
+
+def test_stock_map_shows_the_published_values_of_the_chosen_revision_and_year(stock):
+    """A reader checking a country against the UN DESA table must find the same number."""
+    values = map_values(stock_map(stock))
+    assert values["DEU"] == 1128201
+    assert values["RUS"] == 2558907
+    assert values["USA"] == 36353
+    assert values["MNG"] == 225  # small destinations are on the map too
+    expected = stock[(stock["revision"] == 2020) & (stock["year"] == 2020)]
+    assert values == {d: int(v) for d, v in zip(expected["destination"], expected["value"])}
+
+
+def test_stock_map_never_mixes_revisions(stock):
+    """Revision 2024 changes corridors sharply: a 2024-revision map must show only 2024-revision numbers."""
+    values = map_values(stock_map(stock, revision=2024, year=2020))
+    assert values["RUS"] == 1635008  # not the 2020 revision's 2,558,907
+    assert "USA" not in values  # absent in revision 2024: no colour, not a zero or a 2020-revision value
+    expected = stock[(stock["revision"] == 2024) & (stock["year"] == 2020)]
+    assert values == {d: int(v) for d, v in zip(expected["destination"], expected["value"])}
+    assert map_values(stock_map(stock, revision=2024, year=2024))["RUS"] == 1321004
+
+
+def test_the_revision_is_named_in_title_colour_legend_and_hover(stock):
+    """Two revisions disagree; a screenshot or a hover must say which one it is."""
+    fig = stock_map(stock, revision=2024, year=2024)
+    assert "revision 2024" in title_text(fig)
+    assert "2024" in choropleth(fig).colorbar.title.text
+    assert all("Rev.2024" in text for text in choropleth(fig).text)
+    assert flow_lines(fig) and all("revision 2024" in line.text[0] for line in flow_lines(fig))
+
+
+def test_colour_is_log_scaled_so_small_destinations_are_visible_with_real_number_ticks(stock):
+    """Russia (2.5 million) would otherwise wash out Mongolia (225) to the empty colour."""
+    tr = choropleth(stock_map(stock))
+    z = dict(zip(tr.locations, tr.z))
+    assert z["MNG"] == pytest.approx(math.log10(225))
+    assert z["RUS"] == pytest.approx(math.log10(2558907))
+    assert z["MNG"] > tr.zmin  # the smallest one is not the "no data" end
+    assert "1,000" in tr.colorbar.ticktext and "1M" in tr.colorbar.ticktext
+    assert [float(v) for v in tr.colorbar.tickvals] == [float(round(v)) for v in tr.colorbar.tickvals]
+    assert tr.colorscale[0][1] != "#f7fbff"  # the light end is not white
+
+
+def test_hover_names_value_share_and_source(stock):
+    tr = choropleth(stock_map(stock))
+    hover = dict(zip(tr.locations, tr.text))["DEU"]
+    assert "Germany" in hover and "1,128,201" in hover
+    assert "26.8% of the total abroad" in hover
+    assert "UN DESA Rev.2020" in hover
+    assert "0.005%" in dict(zip(tr.locations, tr.text))["MNG"]
+
+
+def test_the_map_shows_the_whole_world_and_does_not_zoom_to_the_data(stock):
+    """plotly.js fits geo views to the data unless fitbounds is False: Mongolia-to-US needs the world."""
+    geo = stock_map(stock).layout.geo
+    assert geo.fitbounds is False
+    assert geo.scope == "world" and geo.projection.type == "natural earth"
+    assert geo.resolution == 110 and geo.showcountries and geo.showland
+    assert list(geo.lonaxis.range) == [-180, 180]
+    assert choropleth(stock_map(stock)).locationmode == "ISO-3"
+
+
+def test_flow_lines_run_from_kazakhstan_to_the_top_n_destinations_with_width_by_size(stock):
+    fig = stock_map(stock, top_n=5)
+    lines = flow_lines(fig)
+    expected = stock[(stock["revision"] == 2020) & (stock["year"] == 2020)].nlargest(5, "value")["destination"]
+    assert [line.customdata[0] for line in lines] == list(expected)
+    for line in lines:
+        assert (line.lon[0], line.lat[0]) == pytest.approx(CENTROIDS["KAZ"], abs=1e-6)
+        assert (line.lon[-1], line.lat[-1]) == pytest.approx(CENTROIDS[line.customdata[0]], abs=1e-6)
+        assert line.mode == "lines"
+    widths = [line.line.width for line in lines]
+    assert widths == sorted(widths, reverse=True) and widths[0] > widths[-1]
+    germany = next(line for line in lines if line.customdata[0] == "DEU")
+    assert "Germany" in germany.text[0] and "1,128,201" in germany.text[0]
+    assert len(flow_lines(stock_map(stock, top_n=10))) == 10
+
+
+def test_a_destination_without_a_label_point_gets_no_line_but_stays_on_the_map(stock):
+    fig = stock_map(stock, centroids={k: v for k, v in CENTROIDS.items() if k != "DEU"})
+    assert "DEU" not in [line.customdata[0] for line in flow_lines(fig)]
+    assert map_values(fig)["DEU"] == 1128201
+
+
+def test_a_year_the_revision_lacks_draws_an_empty_map_with_a_message_not_another_year(stock):
+    fig = stock_map(stock, revision=2020, year=2024)
+    assert list(choropleth(fig).locations) == []
+    assert any("No figures for 2024" in (a.text or "") for a in fig.layout.annotations)
+
+
+def test_every_map_carries_its_source_line(stock, flows):
+    for fig in (stock_map(stock), flows_map(flows)):
+        assert any(a.name == "source" and a.text == SOURCE for a in fig.layout.annotations)
+
+
+# --- the map: BNS flows -------------------------------------------------------------------------------------
+
+def test_a_partial_period_is_labelled_as_such_in_the_title(flows):
+    """Nine months are not a year: the title must say January-September (nine months)."""
+    text = title_text(flows_map(flows, period="2023-Q1-Q3"))
+    assert "January-September 2023 (nine months)" in text
+    assert "first half of 2022" in title_text(flows_map(flows, period="2022-H1"))
+    assert "January-March 2022" in title_text(flows_map(flows, period="2022-Q1"))
+    assert "2024" in title_text(flows_map(flows, period="2024"))
+    assert flows_map(flows, period="2023-Q1-Q3").layout.meta["partial"] is True
+
+
+def test_flows_map_values_equal_the_published_period(flows):
+    values = map_values(flows_map(flows, period="2023-Q1-Q3"))
+    assert values == {"RUS": 9428, "DEU": 1795, "USA": 314, "POL": 228, "BLR": 158, "CAN": 94, "TUR": 52,
+                      "UKR": 45, "ISR": 32, "CHN": 18}
+
+
+def test_cis_and_non_cis_groups_are_never_drawn_as_countries():
+    """A group total on the map would colour no country, or the wrong one."""
+    frame = pd.DataFrame({
+        "period": ["2017", "2017", "2017"], "period_type": ["year"] * 3, "year": [2017] * 3,
+        "destination": ["CIS", "NON-CIS", "DEU"], "destination_name": ["CIS countries", "Non-CIS countries", "Germany"],
+        "value": pd.array([33704, 4000, 1500], dtype="Int64"), "status": ["final", "rounded", "final"],
+        "source": ["BNS releases"] * 3, "citation": ["x"] * 3, "note": [pd.NA] * 3})
+    fig = flows_map(frame, period="2017")
+    assert list(choropleth(fig).locations) == ["DEU"]
+    assert all(line.customdata[0] not in figs.GROUPS for line in flow_lines(fig))
+    note = figs.group_note(frame, period="2017")
+    assert "CIS countries: 33,704" in note and "4,000 (rounded)" in note
+
+
+def test_a_period_with_only_group_totals_shows_an_empty_map_with_a_message(flows):
+    fig = flows_map(flows, period="2019")
+    assert list(choropleth(fig).locations) == []
+    assert any("no country breakdown" in (a.text or "") for a in fig.layout.annotations)
+    assert "40,900 (rounded)" in figs.group_note(flows, period="2019")
+
+
+def test_flows_hover_shows_rounded_status_and_share_of_the_listed_destinations(flows):
+    tr = choropleth(flows_map(flows, period="2024"))
+    hover = dict(zip(tr.locations, tr.text))
+    assert "8,800 (rounded)" in hover["RUS"]
+    assert "317" in hover["KGZ"] and "(rounded)" not in hover["KGZ"]
+    assert "of the listed destinations" in hover["RUS"]
+    listed = flows[(flows["period"] == "2024") & ~flows["destination"].isin(figs.GROUPS)]
+    share = 8800 * 100 / listed["value"].sum()
+    assert f"{share:.1f}%" in hover["RUS"]
+    assert "BNS releases" in hover["RUS"]
+
+
+# --- ranked bars --------------------------------------------------------------------------------------------
+
+def test_excluding_russia_removes_it_and_puts_germany_first(stock):
+    """Without Russia, the long tail (Germany, Ukraine, USA, Israel ...) becomes readable."""
+    rows = figs.stock_rows(stock, revision=2020, year=2020)
+    bar = figs.top_bar(rows, exclude=("RUS",), top=15, source=SOURCE, lang="en", title="Top")
+    tr = bar.data[0]
+    assert "Russia" not in tr.y and "RUS" not in tr.customdata
+    assert tr.y[0] == "Germany" and tr.x[0] == 1128201
+    assert len(tr.y) == 15
+    assert "Russia" in bar.layout.title.subtitle.text  # says what is left out
+    with_russia = figs.top_bar(rows, top=15, source=SOURCE, lang="en", title="Top").data[0]
+    assert with_russia.y[0] == "Russia" and with_russia.x[0] == 2558907
+
+
+def test_bars_are_ranked_with_value_labels(stock):
+    rows = figs.stock_rows(stock, revision=2020, year=2020)
+    tr = figs.top_bar(rows, top=15, source=SOURCE, lang="en", title="Top").data[0]
+    assert list(tr.x) == sorted(tr.x, reverse=True)
+    assert tr.text[1] == "1,128,201" and tr.orientation == "h"
+
+
+def test_bars_drop_group_rows_and_mark_rounded_values(flows):
+    rows = flows[flows["period"] == "2017"]
+    assert figs.top_bar(rows, source=SOURCE, lang="en", title="Top").data[0].y == ()
+    tr = figs.top_bar(figs.flow_rows(flows, period="2024"), source=SOURCE, lang="en", title="Top").data[0]
+    assert tr.text[0] == "≈8,800" and "(rounded)" in tr.hovertext[0]
+
+
+def test_bars_refuse_a_frame_mixing_revisions_or_periods(stock, flows):
+    """One bar chart shows one revision-year or one period; a mixed frame is a bug, not a chart."""
+    with pytest.raises(ValueError):
+        figs.top_bar(stock[stock["year"] == 2020], source=SOURCE, lang="en", title="Top")
+    with pytest.raises(ValueError):
+        figs.top_bar(flows, source=SOURCE, lang="en", title="Top")
+
+
+# --- one destination's series -------------------------------------------------------------------------------
+
+def test_series_has_one_trace_per_revision_never_joined(stock, flows):
+    fig = figs.country_series(stock, flows, "DEU", source=SOURCE, lang="en")
+    stock_traces = [t for t in fig.data if (t.meta or {}).get("revision")]
+    assert [t.name for t in stock_traces] == ["UN DESA revision 2020", "UN DESA revision 2024"]
+    for tr in stock_traces:
+        rev = tr.meta["revision"]
+        expected = stock[(stock["revision"] == rev) & (stock["destination"] == "DEU")]
+        assert dict(zip(tr.x, tr.y)) == {int(y): int(v) for y, v in zip(expected["year"], expected["value"])}
+        assert tr.connectgaps is False
+    assert 2024 in stock_traces[1].x and 2024 not in stock_traces[0].x
+
+
+def test_series_shows_bns_flows_on_their_own_axis_with_partial_periods_labelled(stock, flows):
+    """BNS counts registered moves, UN DESA counts residents: never on one axis or in one trace."""
+    fig = figs.country_series(stock, flows, "DEU", source=SOURCE, lang="en")
+    bns = [t for t in fig.data if (t.meta or {}).get("definition") == "bns-flows"]
+    assert {t.name for t in bns} == {"BNS emigrants, calendar year", "BNS emigrants, part of a year"}
+    stock_axes = {t.yaxis for t in fig.data if (t.meta or {}).get("revision")}
+    assert stock_axes.isdisjoint({t.xaxis for t in bns} | {t.yaxis for t in bns})
+    partial = next(t for t in bns if t.name.endswith("part of a year"))
+    hover = dict(zip(partial.y, partial.text))
+    assert "January-September 2023 (nine months)" in hover["2023 Jan-Sep"] and "1,795" in hover["2023 Jan-Sep"]
+    year = next(t for t in bns if t.name.endswith("calendar year"))
+    assert dict(zip(year.y, year.x)) == {"2024": 2000}
+    assert "(rounded)" in year.text[0]
+
+
+def test_series_says_when_a_revision_does_not_list_the_country(stock, flows):
+    """The 2024 revision does not break out Kazakhstan-born people in the USA: absent, not zero."""
+    fig = figs.country_series(stock, flows, "USA", source=SOURCE, lang="en")
+    names = [t.name for t in fig.data]
+    assert "UN DESA revision 2020" in names and "UN DESA revision 2024" not in names
+    assert "Not listed in UN DESA revision 2024" in fig.layout.title.subtitle.text
+
+
+def test_series_breaks_the_line_at_a_missing_year():
+    frame = pd.DataFrame({"revision": [2020, 2020, 2020, 2020], "origin": ["KAZ"] * 4,
+                          "destination": ["DEU", "DEU", "RUS", "RUS"],
+                          "destination_name": ["Germany"] * 2 + ["Russia"] * 2,
+                          "year": [1990, 2000, 1990, 1995], "value": pd.array([10, 20, 30, 40], dtype="Int64"),
+                          "share_pct": [1.0] * 4, "source": ["UN DESA Rev.2020"] * 4})
+    fig = figs.country_series(frame, None, "DEU", source=SOURCE, lang="en")
+    tr = fig.data[0]
+    assert list(tr.x) == [1990, 1995, 2000] and list(tr.y) == [10, None, 20]
+
+
+# --- periods ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("period, label, short", [
+    ("2024", "2024", "2024"),
+    ("2022-H1", "first half of 2022", "2022 H1"),
+    ("2022-Q1", "January-March 2022 (first quarter)", "2022 Q1"),
+    ("2023-Q1-Q3", "January-September 2023 (nine months)", "2023 Jan-Sep"),
+])
+def test_period_labels(period, label, short):
+    assert figs.period_label(period) == label
+    assert figs.period_short(period) == short
+    assert figs.is_partial(period) == (period != "2024")
+
+
+def test_periods_sort_by_when_they_end_and_bad_ones_are_refused():
+    periods = ["2022", "2022-Q1-Q3", "2022-Q1", "2022-H1", "2021"]
+    assert sorted(periods, key=figs.period_sort_key) == ["2021", "2022-Q1", "2022-H1", "2022-Q1-Q3", "2022"]
+    for bad in ("2022-H3", "2022-Q3-Q1", "22", "2022-Q5"):
+        with pytest.raises(ValueError):
+            figs.period_months(bad)
