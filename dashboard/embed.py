@@ -116,12 +116,12 @@ def _control(param: urlstate.Param, value, lang: str) -> str:
     if param.kind == "choice" and len(param.choices) > 1:
         options = "".join(f'<option value="{html.escape(str(c))}"{" selected" if c == value else ""}>'
                           f"{html.escape(_(str(c), lang))}</option>" for c in param.choices)
-        return f'<label>{html.escape(_(param.help or param.name, lang))} <select name="{name}" ' \
+        return f'<label>{html.escape(_(param.label or param.name, lang))} <select name="{name}" ' \
                f'onchange="this.form.submit()">{options}</select></label>'
     if param.kind == "flag":
         checked = " checked" if value else ""
         return (f'<label><input type="hidden" name="{name}" value="0"><input type="checkbox" name="{name}" '
-                f'value="1"{checked} onchange="this.form.submit()"> {html.escape(_(param.help or param.name, lang))}'
+                f'value="1"{checked} onchange="this.form.submit()"> {html.escape(_(param.label or param.name, lang))}'
                 f"</label>")
     return ""
 
@@ -147,6 +147,11 @@ def render(chart: charts.Chart, query: Mapping[str, str], *, base_url: str = "")
         if pin is not None:
             notices.append(_("Pinned to the data as of {date}; newer data exists (as of {current}).", lang,
                              date=values["as_of"], current=current_date))
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    # Notes a figure carries for its reader (e.g. "net migration is hidden on a log scale").
+    notices += [str(n) for n in meta.get("notices", ()) or ()]
+    if meta.get("note"):
+        notices.append(str(meta["note"]))
     chart_query = urlstate.encode(values, chart.params)
     alt = alttext.alt_text(fig, lang)
     keep = {p.name: values[p.name] for p in extra if p.name not in ("controls",)}

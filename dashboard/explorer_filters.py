@@ -38,6 +38,9 @@ _COUNTRY_COLUMNS: dict[str, str | None] = {
 DATASET = Param("dataset", "choice", "kz-migration", tuple(datasets.DATASETS), "which table")
 YEARS = Param("years", "years", None, (FIRST_YEAR, LAST_YEAR), "first..last year, inclusive; absent = all years")
 REVISION = Param("revision", "choice", "all", REVISIONS, "UN DESA revision (migrant-stock only); all = both")
+# Country of birth (migrant-stock only).  The shipped snapshot has Kazakhstan-born only; a refresh
+# brings the other EAEU members' corridors too.
+ORIGIN = Param("origin", "codes", None, EAEU, "ISO3 of the country of birth (migrant-stock only); absent = all")
 
 
 def _check(dataset_name: str) -> str:
@@ -82,6 +85,7 @@ def PARAMS_FOR(dataset_name: str) -> tuple[Param, ...]:  # noqa: N802 (a constan
     params.append(YEARS)
     if dataset_name == "migrant-stock":
         params.append(REVISION)
+        params.append(ORIGIN)
     return tuple(params)
 
 
@@ -100,6 +104,9 @@ def apply(df: pd.DataFrame, dataset_name: str, values: Mapping[str, Any]) -> pd.
     if years is not None:
         first, last = years
         out = out[out["year"].between(int(first), int(last))]
+    origin = values.get("origin")
+    if dataset_name == "migrant-stock" and origin:
+        out = out[out["origin"].isin(list(origin))]
     revision = values.get("revision")
     if dataset_name == "migrant-stock" and revision not in (None, "all"):
         out = out[out["revision"] == int(revision)]

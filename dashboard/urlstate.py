@@ -31,6 +31,7 @@ class Param:
     default: Any
     choices: tuple = ()  # allowed codes / choices; for "years": (first, last)
     help: str = ""
+    label: str = ""  # short English label of the control (through _() when shown)
 
     def allowed(self) -> str:
         if self.kind == "years":

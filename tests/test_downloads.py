@@ -44,6 +44,8 @@ def test_every_dataset_downloads_whole_with_source_and_status(client, name):
     ("migrant-stock", "countries=DEU&revision=2020&years=2020",
      lambda df: df[["destination", "year", "value"]].values.tolist() == [["DEU", "2020", "1128201"]]),
     ("migrant-stock", "revision=2024", lambda df: set(df["revision"]) == {"2024"}),
+    ("migrant-stock", "origin=KAZ&countries=MNG", lambda df: set(df["origin"]) == {"KAZ"}
+     and set(df["destination"]) == {"MNG"}),
     ("eaeu", "countries=KAZ~KGZ&years=2010..2020", lambda df: set(df["iso3"]) == {"KAZ", "KGZ"}
      and df["year"].astype(int).between(2010, 2020).all()),
     ("eec", "countries=ARM", lambda df: set(df["iso3"]) == {"ARM"} and len(df) > 0),
@@ -75,6 +77,7 @@ def test_an_empty_selection_is_a_header_not_an_error(client):
     ("/data/eaeu.csv?countries=KAZ~XXX", "countries"),
     ("/data/eaeu.csv?countries=DEU", "countries"),
     ("/data/migrant-stock.csv?revision=2019", "revision"),
+    ("/data/migrant-stock.csv?origin=DEU", "origin"),
     ("/data/kz-migration.csv?countries=KAZ", "countries"),  # kz-migration has no country filter
     ("/data/kz-migration.csv?colour=red", "colour"),
     ("/data/kz-migration.csv?bom=yes", "bom"),

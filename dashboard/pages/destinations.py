@@ -46,16 +46,19 @@ class PatternParam(urlstate.Param):
 PARAMS = (
     urlstate.Param("measure", "choice", "stock", ("stock", "flows"),
                    help="stock: people born in Kazakhstan living abroad (UN DESA); "
-                        "flows: emigrants by destination (BNS)"),
-    urlstate.Param("revision", "choice", 2020, (2020, 2024), help="UN DESA revision (never mixed)"),
+                        "flows: emigrants by destination (BNS)", label="Measure"),
+    urlstate.Param("revision", "choice", 2020, (2020, 2024), help="UN DESA revision (never mixed)",
+                   label="UN DESA revision"),
     PatternParam("year", 2020, pattern=r"\d{4}", cast=int,
                  help="a mid-year of the chosen UN DESA revision (1990, 1995, ... 2020; 2024 in revision 2024)"),
     PatternParam("period", None, pattern=r"\d{4}(-H[12]|-Q[1-4](-Q[1-4])?)?", cast=str.upper,
                  help="a period BNS published, like 2024, 2022-H1, 2022-Q1 or 2023-Q1-Q3"),
     PatternParam("country", None, pattern=r"[A-Za-z]{3}", cast=str.upper,
                  help="the ISO3 code of a destination on the map, like DEU"),
-    urlstate.Param("top", "choice", 10, (5, 10, 15, 20), help="flow lines to the top N destinations"),
-    urlstate.Param("no_russia", "flag", False, help="1 leaves Russia out of the ranked bars"),
+    urlstate.Param("top", "choice", 10, (5, 10, 15, 20), help="flow lines to the top N destinations",
+                   label="Flow lines"),
+    urlstate.Param("no_russia", "flag", False, help="1 leaves Russia out of the ranked bars",
+                   label="Leave out Russia"),
 )
 DEFAULTS = {p.name: p.default for p in PARAMS}
 BY_NAME = {p.name: p for p in PARAMS}

@@ -20,8 +20,10 @@ YEARS = (1990, 2024)
 PARAMS = (
     urlstate.Param("countries", "codes", EAEU, EAEU, "EAEU members to show"),
     urlstate.Param("years", "years", YEARS, YEARS, "first..last year"),
-    urlstate.Param("measure", "choice", "absolute", fig_eaeu.MEASURES, "net migration: people or per 1,000"),
-    urlstate.Param("revision", "choice", 2020, fig_eaeu.REVISIONS, "UN DESA migrant stock revision"),
+    urlstate.Param("measure", "choice", "absolute", fig_eaeu.MEASURES, "net migration: people or per 1,000",
+                   label="Net migration"),
+    urlstate.Param("revision", "choice", 2020, fig_eaeu.REVISIONS, "UN DESA migrant stock revision",
+                   label="UN DESA revision"),
 )
 DEFAULTS = {p.name: p.default for p in PARAMS}
 

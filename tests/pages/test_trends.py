@@ -1,0 +1,173 @@
+"""The Trends page: URL state in and out, lenient parsing with notices, and the callback's outputs."""
+
+from __future__ import annotations
+
+import importlib
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from dash import dcc, html
+
+from dashboard import datasets, provenance, urlstate
+
+
+@pytest.fixture(scope="module")
+def page():
+    from dashboard.app import default_app
+
+    default_app()  # pages register only once an app exists
+    return importlib.import_module("dashboard.pages.trends")
+
+
+def walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    if children is None:
+        return
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from walk(child)
+
+
+def by_id(layout, ident):
+    found = [c for c in walk(layout) if getattr(c, "id", None) == ident]
+    assert len(found) == 1, ident
+    return found[0]
+
+
+def notice_texts(layout):
+    return [c.children for c in walk(layout) if isinstance(c, html.P) and c.className == "notice"]
+
+
+def update(page, measures=("emigrants", "immigrants", "net"), per1000=(), scale="linear", years=(2000, 2025),
+           lang="en"):
+    keys = ("main", "source", "notes", "compare", "compare_source", "note", "query")
+    return dict(zip(keys, page.update(list(measures), list(per1000), scale, list(years), lang)))
+
+
+def test_page_is_registered_at_trends_in_second_place(page):
+    import dash
+
+    entry = dash.page_registry["dashboard.pages.trends"]
+    assert entry["path"] == "/trends" and entry["name"] == "Trends" and entry["order"] == 2
+
+
+def test_default_layout_shows_every_measure_and_all_years_without_notices(page):
+    layout = page.layout()
+    assert by_id(layout, "trends-measures").value == ["emigrants", "immigrants", "net"]
+    assert by_id(layout, "trends-per1000").value == []
+    assert by_id(layout, "trends-scale").value == "linear"
+    slider = by_id(layout, "trends-years")
+    assert isinstance(slider, dcc.RangeSlider)
+    assert (slider.min, slider.max) == (2000, 2025) and slider.value == [2000, 2025]
+    assert notice_texts(layout) == []
+    for ident in ("trends-graph", "trends-source", "trends-compare-graph", "trends-compare-source",
+                  "trends-compare-note", "trends-notes", "trends-events"):
+        by_id(layout, ident)
+    assert isinstance(by_id(layout, {"type": "url-query", "page": "trends"}), dcc.Store)
+
+
+def test_a_shared_link_reopens_the_same_view(page):
+    layout = page.layout(measures="emigrants~net", per1000="1", scale="log", years="2010..2020")
+    assert by_id(layout, "trends-measures").value == ["emigrants", "net"]
+    assert by_id(layout, "trends-per1000").value == ["1"]
+    assert by_id(layout, "trends-scale").value == "log"
+    assert by_id(layout, "trends-years").value == [2010, 2020]
+    assert notice_texts(layout) == []
+
+
+@pytest.mark.parametrize("query, name", [
+    ({"measures": "emigrants~refugees"}, "measures"),
+    ({"per1000": "yes"}, "per1000"),
+    ({"scale": "sqrt"}, "scale"),
+    ({"years": "2020..2010"}, "years"),
+    ({"years": "twenty"}, "years"),
+    ({"colour": "red"}, "colour"),
+])
+def test_a_bad_link_falls_back_to_defaults_with_a_notice_never_an_error(page, query, name):
+    layout = page.layout(**query)
+    texts = notice_texts(layout)
+    assert len(texts) == 1 and name in texts[0]
+    assert by_id(layout, "trends-measures").value == ["emigrants", "immigrants", "net"]
+    assert by_id(layout, "trends-scale").value == "linear"
+    assert by_id(layout, "trends-years").value == [2000, 2025]
+
+
+def test_years_outside_the_data_are_clamped_or_fall_back_with_a_notice(page):
+    assert by_id(page.layout(years="1995..2010"), "trends-years").value == [2000, 2010]
+    layout = page.layout(years="2027..2030")
+    assert by_id(layout, "trends-years").value == [2000, 2025]
+    assert any("2027..2030" in t for t in notice_texts(layout))
+
+
+def test_measure_names_are_case_insensitive_and_kept_in_order(page):
+    values, notices = urlstate.parse({"measures": "NET~Emigrants"}, page.PARAMS, strict=True)
+    assert values["measures"] == ("emigrants", "net") and not notices
+    with pytest.raises(urlstate.BadParameter):
+        urlstate.parse({"measures": "net~people"}, page.PARAMS, strict=True)
+
+
+def test_callback_returns_figures_sources_and_a_default_empty_query(page):
+    out = update(page)
+    assert out["query"] == ""
+    assert out["source"] == provenance.source_line(datasets.provenance("kz-migration"))
+    assert out["main"].layout.meta["source"] == out["source"]
+    em = [t for t in out["main"].data if (t.meta or {}).get("measure") == "emigrants"][0]
+    assert em.y[list(em.x).index(2019)] == 45225
+    assert out["notes"] == []
+    assert "BNS" in out["compare_source"] and "World Bank" in out["compare_source"]
+    assert "UN DESA" not in out["compare_source"], "UN DESA is not drawn in the comparison"
+    assert "In 2024: World Bank" in out["note"]
+
+
+def test_callback_encodes_the_view_in_the_url(page):
+    out = update(page, measures=("net", "emigrants"), per1000=("1",), scale="log", years=(2010, 2020))
+    query = parse_qs(urlparse(out["query"]).query)
+    assert query == {"measures": ["emigrants~net"], "per1000": ["1"], "scale": ["log"], "years": ["2010..2020"]}
+    again = page.layout(**{k: v[0] for k, v in query.items()})
+    assert by_id(again, "trends-years").value == [2010, 2020]
+
+
+def test_log_scale_notice_reaches_the_reader(page):
+    out = update(page, scale="log")
+    assert any("log scale" in p.children for p in out["notes"])
+    assert not [t for t in out["main"].data if (t.meta or {}).get("measure") == "net"]
+
+
+def test_per_1000_toggle_draws_rates_and_says_where_population_is_missing(page):
+    out = update(page, per1000=("1",))
+    em = [t for t in out["main"].data if (t.meta or {}).get("measure") == "emigrants"][0]
+    assert em.y[list(em.x).index(2019)] == pytest.approx(2.35)
+    assert any("2025" in p.children for p in out["notes"])
+    assert out["query"] == "?per1000=1"
+
+
+def test_unticking_every_measure_keeps_the_page_working(page):
+    out = update(page, measures=())
+    assert any("at least one measure" in p.children for p in out["notes"])
+    assert out["query"] == "?measures="
+    assert by_id(page.layout(measures=""), "trends-measures").value == []
+
+
+def test_compare_chart_follows_the_year_range_and_keeps_definitions_apart(page):
+    out = update(page, years=(2015, 2020))
+    data = [t for t in out["compare"].data if (t.meta or {}).get("definition")]
+    assert [t.name for t in data] == ["BNS: registered moves", "World Bank / UN WPP: model estimate"]
+    assert list(data[0].x) == list(range(2015, 2021))
+    assert "In 2019: World Bank +2,594 vs BNS −32,970." in out["note"]
+
+
+def test_language_survives_in_the_url(page):
+    assert update(page, lang="ru")["query"] == "?lang=ru"
+    assert update(page, scale="log", lang="kk")["query"] == "?scale=log&lang=kk"
+    assert update(page, lang="xx")["query"] == ""
+
+
+def test_figure_for_accepts_a_parsed_state_and_a_partial_one(page):
+    values, _ = urlstate.parse({"years": "2013..2024", "measures": "emigrants"}, page.PARAMS, strict=True)
+    fig = page.figure_for(values)
+    assert [t.meta["measure"] for t in fig.data if (t.meta or {}).get("measure")] == ["emigrants"]
+    assert list(fig.data[0].x) == list(range(2013, 2025))
+    assert page.figure_for({}).layout.meta["notices"] == []
+    compare = page.figure_for_compare({"years": (2019, 2019)})
+    assert [list(t.y) for t in compare.data if (t.meta or {}).get("definition")] == [[-32970], [2594]]
