@@ -346,3 +346,12 @@ def net_compare(bns_net: pd.DataFrame, model_net: pd.DataFrame, *, years: tuple[
     fig.update_yaxes(title=_("people", lang), zeroline=True, zerolinewidth=1.5)
     _year_axis(fig, first, last)
     return fig
+
+
+def claim_band(fig: go.Figure, *, low: float, high: float, label: str) -> go.Figure:
+    """Shade a claimed range (e.g. the article's "30 to 50 thousand leave every year") behind the lines."""
+    fig.add_hrect(y0=low, y1=high, fillcolor=PALETTE["orange"], opacity=0.15, line_width=0, layer="below",
+                  name="claim-band")
+    fig.add_annotation(text=label, xref="paper", x=0.01, xanchor="left", y=high, yanchor="bottom",
+                       showarrow=False, font={"size": 11, "color": "#7a5200"}, name="claim-band-label")
+    return fig

@@ -11,7 +11,7 @@ import dash
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 
-from dashboard import components, datasets, provenance, urlstate
+from dashboard import claims, components, datasets, provenance, urlstate
 from dashboard.events import EVENTS
 from dashboard.figures import trends as fig_trends
 from dashboard.i18n import LANGUAGES, _
@@ -72,10 +72,19 @@ def figure_for(state: Mapping[str, Any], lang: str = "en") -> go.Figure:
     lang, state = _lang(lang), _state(state)
     frame = datasets.get("kz-migration")
     span = fig_trends.year_span(frame)
-    return fig_trends.migration_lines(
+    fig = fig_trends.migration_lines(
         frame, measures=tuple(state["measures"]), per_1000=bool(state["per1000"]), log=state["scale"] == "log",
         years=_clamp(state["years"], span) or span, events=EVENTS,
         source=provenance.source_line(datasets.provenance("kz-migration"), lang), lang=lang)
+    # The article's ranges on emigrant counts, from the claims ledger (people, not per 1,000).
+    if "emigrants" in state["measures"] and not state["per1000"]:
+        for claim in claims.load_ledger():
+            rule = claim.query.rule
+            if rule.name == "range" and claim.query.dataset == "kz-migration" and claim.query.measure == "emigrants":
+                fig_trends.claim_band(fig, low=rule.params["low"], high=rule.params["high"],
+                                      label=_("The article's claim: {low}–{high} leave each year", lang,
+                                              low=f"{rule.params['low']:,}", high=f"{rule.params['high']:,}"))
+    return fig
 
 
 def _table_provenance(dataset: str, table: str) -> provenance.Provenance:

@@ -171,3 +171,20 @@ def test_figure_for_accepts_a_parsed_state_and_a_partial_one(page):
     assert page.figure_for({}).layout.meta["notices"] == []
     compare = page.figure_for_compare({"years": (2019, 2019)})
     assert [list(t.y) for t in compare.data if (t.meta or {}).get("definition")] == [[-32970], [2594]]
+
+
+def test_the_articles_30_50k_claim_is_shaded_on_the_emigrants_chart(page):
+    """The story page's claim appears on the chart it belongs to, as a labelled band from the ledger."""
+    state, _ = urlstate.parse({"measures": "emigrants"}, page.PARAMS, strict=True)
+    fig = page.figure_for(state)
+    bands = [s for s in fig.layout.shapes if s.name == "claim-band"]
+    assert len(bands) == 1 and (bands[0].y0, bands[0].y1) == (30000, 50000)
+    labels = [a.text for a in fig.layout.annotations if a.name == "claim-band-label"]
+    assert labels == ["The article's claim: 30,000–50,000 leave each year"]
+
+
+def test_no_claim_band_where_it_would_mislead(page):
+    """Per 1,000 residents the band in people would be on the wrong scale; without emigrants it has no line."""
+    for query in ({"measures": "emigrants", "per1000": "1"}, {"measures": "net"}):
+        state, _ = urlstate.parse(query, page.PARAMS, strict=True)
+        assert not [s for s in page.figure_for(state).layout.shapes if s.name == "claim-band"]
