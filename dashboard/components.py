@@ -21,7 +21,7 @@ def chart_block(graph_id: str, source_id: str, *, height: str = "440px", extra=N
     tools = []
     if chart:
         tools = [html.Div([
-            html.A(_("Download CSV", lang), id={"type": "chart-data", "chart": chart}, href=f"/data/", className="tool",
+            html.A(_("Download CSV", lang), id={"type": "chart-data", "chart": chart}, href="/data/", className="tool",
                    **{"data-chart": chart}),
             html.Button(_("Embed", lang), id={"type": "embed-open", "chart": chart}, n_clicks=0, className="tool",
                         **{"aria-controls": f"embed-{chart}"}),

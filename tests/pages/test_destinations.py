@@ -9,6 +9,7 @@ import dash
 import pytest
 
 from dashboard import urlstate
+from tests.pages.layout_tools import by_id, notice_texts
 
 
 @pytest.fixture(scope="module")
@@ -17,26 +18,6 @@ def page():
 
     default_app()  # pages register themselves on an app
     return importlib.import_module("dashboard.pages.destinations")
-
-
-def walk(component):
-    yield component
-    children = getattr(component, "children", None)
-    if children is None:
-        return
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if hasattr(child, "to_plotly_json"):
-            yield from walk(child)
-
-
-def by_id(layout, component_id):
-    found = [c for c in walk(layout) if getattr(c, "id", None) == component_id]
-    assert len(found) == 1, f"{component_id}: {len(found)} components"
-    return found[0]
-
-
-def notices(layout) -> list[str]:
-    return [c.children for c in walk(layout) if getattr(c, "className", None) == "notice"]
 
 
 def controls(layout) -> dict:
@@ -68,7 +49,7 @@ def test_page_is_registered_at_destinations_and_every_control_is_a_url_param(pag
 
 def test_default_view_is_the_2020_revision_in_2020_with_no_country(page):
     layout = page.layout()
-    assert notices(layout) == []
+    assert notice_texts(layout) == []
     assert controls(layout) == {"measure": "stock", "revision": 2020, "year": 2020, "period": "2024", "top": 10,
                                 "no_russia": [], "country": None}
     assert by_id(layout, "destinations-series-block").hidden is True
@@ -79,7 +60,7 @@ def test_default_view_is_the_2020_revision_in_2020_with_no_country(page):
 def test_a_shared_link_reopens_the_same_view(page):
     layout = page.layout(measure="flows", revision="2024", year="2015", period="2023-Q1-Q3", country="deu",
                          top="5", no_russia="1", lang="en")
-    assert notices(layout) == []
+    assert notice_texts(layout) == []
     assert controls(layout) == {"measure": "flows", "revision": 2024, "year": 2015, "period": "2023-Q1-Q3",
                                 "top": 5, "no_russia": ["RUS"], "country": "DEU"}
     assert by_id(layout, "destinations-series-block").hidden is False
@@ -103,23 +84,23 @@ def test_a_bad_query_value_falls_back_to_the_default_with_a_notice(page, query, 
     """A mistyped or stale link must still open the page, and say what it did instead."""
     layout = page.layout(**query)
     assert controls(layout)[name] == default
-    assert len(notices(layout)) == 1
+    assert len(notice_texts(layout)) == 1
 
 
 def test_a_year_the_chosen_revision_lacks_falls_back_to_its_latest_year(page):
     """2024 exists only in the 2024 revision: revision=2020&year=2024 shows 2020 and says so."""
     layout = page.layout(revision="2020", year="2024")
     assert controls(layout)["year"] == 2020
-    assert any("revision 2020" in n and "2024" in n for n in notices(layout))
+    assert any("revision 2020" in n and "2024" in n for n in notice_texts(layout))
     assert [o["value"] for o in by_id(layout, "destinations-year").options] == list(range(1990, 2021, 5))
     rev2024 = page.layout(revision="2024", year="2024")
-    assert notices(rev2024) == [] and controls(rev2024)["year"] == 2024
+    assert notice_texts(rev2024) == [] and controls(rev2024)["year"] == 2024
     assert by_id(rev2024, "destinations-year").options[-1]["value"] == 2024
 
 
 def test_unknown_settings_are_ignored_with_a_notice_and_lang_is_not_one(page):
     layout = page.layout(colour="red", lang="en")
-    assert notices(layout) == ["Ignored unknown setting 'colour'."]
+    assert notice_texts(layout) == ["Ignored unknown setting 'colour'."]
 
 
 def test_period_choices_are_the_published_periods_latest_first_with_partial_ones_labelled(page):

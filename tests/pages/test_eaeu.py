@@ -10,6 +10,7 @@ import pytest
 from dash import dcc, html
 
 from dashboard import datasets, provenance, urlstate
+from tests.pages.layout_tools import by_id, notice_texts, walk
 from dashboard.countries import EAEU
 
 
@@ -19,26 +20,6 @@ def page():
 
     default_app()  # pages register only once an app exists
     return importlib.import_module("dashboard.pages.eaeu")
-
-
-def walk(component):
-    yield component
-    children = getattr(component, "children", None)
-    if children is None:
-        return
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if hasattr(child, "to_plotly_json"):
-            yield from walk(child)
-
-
-def by_id(layout, ident):
-    found = [c for c in walk(layout) if getattr(c, "id", None) == ident]
-    assert len(found) == 1, ident
-    return found[0]
-
-
-def notice_texts(layout):
-    return [c.children for c in walk(layout) if isinstance(c, html.P) and c.className == "notice"]
 
 
 def texts(layout):

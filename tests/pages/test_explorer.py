@@ -10,6 +10,7 @@ import pytest
 from dash import dash_table, html
 
 from dashboard import datasets, explorer_filters, provenance, urlstate
+from tests.pages.layout_tools import by_id, notice_texts
 
 ALL = tuple(datasets.DATASETS)
 
@@ -27,26 +28,6 @@ def client():
     from dashboard.app import default_app
 
     return default_app().server.test_client()
-
-
-def walk(component):
-    yield component
-    children = getattr(component, "children", None)
-    if children is None:
-        return
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if hasattr(child, "to_plotly_json"):
-            yield from walk(child)
-
-
-def by_id(layout, ident):
-    found = [c for c in walk(layout) if getattr(c, "id", None) == ident]
-    assert len(found) == 1, ident
-    return found[0]
-
-
-def notice_texts(layout):
-    return [c.children for c in walk(layout) if isinstance(c, html.P) and c.className == "notice"]
 
 
 def expected_rows(name, query):
