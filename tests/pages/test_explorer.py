@@ -7,7 +7,7 @@ import importlib
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from dash import dash_table, html
+from dash import dash_table
 
 from dashboard import datasets, explorer_filters, provenance, urlstate
 from tests.pages.layout_tools import by_id, notice_texts
