@@ -6,6 +6,7 @@ so a CDN in front can cache a viral embed (ETag + Cache-Control), and the page n
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -126,8 +127,24 @@ def _control(param: urlstate.Param, value, lang: str) -> str:
     return ""
 
 
-def render(chart: charts.Chart, query: Mapping[str, str], *, base_url: str = "") -> tuple[int, str]:
-    """(status, html) for /embed/<chart>?query; a bad parameter is a 400 naming it."""
+def render(chart: charts.Chart, query: Mapping[str, str]) -> tuple[int, str]:
+    """(status, html) for /embed/<chart>?query; a bad parameter is a 400 naming it.
+
+    Rendered once per chart, query and snapshot version, then served from memory: a viral embed
+    costs one figure build, not one per reader.
+    """
+    dates = snapshot_dates()
+    snap = data.snapshot()
+    key = (str(snap.directory), snap.signature, tuple((d, str(p)) for d, p in dates.items()))
+    return _render(chart.id, tuple(sorted(query.items())), key)
+
+
+@functools.lru_cache(maxsize=512)
+def _render(chart_id: str, query: tuple[tuple[str, str], ...], _snapshot_key: tuple) -> tuple[int, str]:
+    return _render_now(charts.registry()[chart_id], dict(query))
+
+
+def _render_now(chart: charts.Chart, query: Mapping[str, str]) -> tuple[int, str]:
     dates = snapshot_dates()
     extra = embed_params(tuple(dates))
     try:

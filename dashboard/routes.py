@@ -87,7 +87,7 @@ def embed_chart(chart_id: str) -> flask.Response:
         query = query_args(flask.request.args)
     except urlstate.BadParameter as exc:
         return plain(400, str(exc))
-    status, body = embed.render(chart, query, base_url=flask.request.host_url.rstrip("/"))
+    status, body = embed.render(chart, query)
     if status != 200:
         return plain(status, body)
     raw = body.encode("utf-8")
