@@ -25,6 +25,7 @@ class Chart:
     figure: Callable[[Mapping[str, Any], str], go.Figure]
     data: Callable[[Mapping[str, Any]], tuple[str, dict]]  # state -> (dataset, explorer filter values)
     required: tuple[str, ...] = ()  # parameters an embed must be given (no useful default view)
+    caption: Callable[[str], str] | None = None  # lang -> a sentence shown above the chart (claims: the verdict)
 
     def data_url(self, state: Mapping[str, Any]) -> str:
         from dashboard import downloads
@@ -75,7 +76,35 @@ def registry() -> Mapping[str, Chart]:
         Chart("eaeu-eec", "Departures and arrivals reported to the Eurasian Economic Commission", "/eaeu",
               eaeu.PARAMS, eaeu.figure_for_eec, lambda s: ("eec", {"countries": s.get("countries"), "years": _years(s)})),
     )
-    return {c.id: c for c in charts}
+    return {c.id: c for c in (*charts, *_claim_charts())}
+
+
+def _claim_charts() -> tuple[Chart, ...]:
+    """Each claim of the story page with a chart: /embed/claim/<id>, a fact-check to drop into an article."""
+    from dashboard import claims, story_charts
+
+    out = []
+    for claim in claims.load_ledger():
+        if claim.id not in story_charts.claim_ids():
+            continue
+        dataset = claim.query.dataset or "kz-migration"
+        out.append(Chart(f"claim/{claim.id}", claim.paraphrase, claim.chart.href, (),
+                         functools.partial(_claim_figure, claim.id), lambda s, d=dataset: (d, {}),
+                         caption=functools.partial(_claim_caption, claim.id)))
+    return tuple(out)
+
+
+def _claim_caption(claim_id: str, lang: str = "en") -> str:
+    from dashboard import claims
+
+    verdict = claims.evaluate_all(lang=lang)[claim_id]
+    return _("Verdict: {verdict}. {summary}", lang, verdict=_(verdict.verdict, lang), summary=verdict.summary)
+
+
+def _claim_figure(claim_id: str, state, lang: str = "en") -> go.Figure:
+    from dashboard import story_charts
+
+    return story_charts.figure_for_claim(claim_id, lang)
 
 
 def title(chart: Chart, lang: str = "en") -> str:

@@ -161,6 +161,8 @@ def _render_now(chart: charts.Chart, query: Mapping[str, str]) -> tuple[int, str
     notices = []
     with data.pinned(pin):
         fig = chart.figure(values, lang)
+        if chart.caption:
+            notices.append(chart.caption(lang))
         if pin is not None:
             notices.append(_("Pinned to the data as of {date}; newer data exists (as of {current}).", lang,
                              date=values["as_of"], current=current_date))

@@ -154,6 +154,7 @@ def register(server: flask.Flask) -> None:
     server.add_url_rule("/healthz", "healthz", health)
     server.add_url_rule("/data/<filename>", "data_file", data_file)
     server.add_url_rule("/embed/<chart_id>", "embed_chart", embed_chart)
+    server.add_url_rule("/embed/claim/<claim_id>", "embed_claim", lambda claim_id: embed_chart(f"claim/{claim_id}"))
     server.add_url_rule("/oembed", "oembed", oembed)
     plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     server.add_url_rule("/embed-static/plotly.min.js", "plotly_js",

@@ -158,3 +158,22 @@ def test_as_of_pins_an_archived_snapshot_and_says_newer_data_exists(client, snap
     assert "newer data exists" not in current
     assert 45225 in figure_of(current)["data"][0]["y"]
     assert settings.data_dir() == snapshot_copy
+
+
+def test_each_claim_is_embeddable_with_its_verdict_and_deep_link(client):
+    """An editor can drop a fact-check into an article: the claim, its computed verdict, the chart."""
+    from dashboard import claims, story_charts
+
+    verdicts = claims.evaluate_all()
+    ids = story_charts.claim_ids()
+    assert "leave-30-50k" in ids
+    for claim in claims.load_ledger():
+        if claim.id not in ids:
+            continue
+        response = client.get(f"/embed/claim/{claim.id}")
+        assert response.status_code == 200
+        html = response.data.decode()
+        assert f"Verdict: {verdicts[claim.id].verdict}." in html
+        assert f'href="{claim.chart.href.replace("&", "&amp;")}"' in html
+        assert figure_of(html)["data"]
+    assert client.get("/embed/claim/no-such-claim").status_code == 404

@@ -56,11 +56,12 @@ def _lang(lang: Any) -> str:
 
 
 def _clamp(years, span: tuple[int, int]) -> tuple[int, int] | None:
-    """The asked range cut to the years with data; None if it holds none of them."""
+    """The asked range, kept as asked where it overlaps the years with data (years without a figure
+    are shown as the gap they are, e.g. the 1990s); None if it holds none of them."""
     if years is None:
         return span
-    first, last = max(int(years[0]), span[0]), min(int(years[1]), span[1])
-    return (first, last) if first <= last else None
+    first, last = int(years[0]), int(years[1])
+    return (first, last) if first <= span[1] and last >= span[0] else None
 
 
 def _state(state: Mapping[str, Any]) -> dict[str, Any]:
@@ -134,7 +135,9 @@ def layout(lang: str = "en", **query) -> html.Div:
         notices.append(_("'years={value}' has no data (data cover {first}..{last}); showing all years instead.",
                          lang, value=query.get("years", ""), first=span[0], last=span[1]))
         years = span
-    marks = {y: str(y) for y in range(span[0], span[1] + 1) if y % 5 == 0 or y in span}
+    # The slider reaches back to an asked-for first year without data (a link to the 1990s shows the gap).
+    low, high = min(span[0], years[0]), max(span[1], years[1])
+    marks = {y: str(y) for y in range(low, high + 1) if y % 5 == 0 or y in (low, high)}
     return html.Div([
         components.page_header(_("Trends", lang), _(
             "How many people Kazakhstan registers as leaving and arriving each year, with dated events. "
@@ -154,7 +157,7 @@ def layout(lang: str = "en", **query) -> html.Div:
                                      options=[{"label": _("Linear", lang), "value": "linear"},
                                               {"label": _("Log", lang), "value": "log"}])], className="control"),
             html.Div([html.Label(_("Years", lang), htmlFor="trends-years"),
-                      dcc.RangeSlider(id="trends-years", min=span[0], max=span[1], step=1, value=list(years),
+                      dcc.RangeSlider(id="trends-years", min=low, max=high, step=1, value=list(years),
                                       marks=marks, allowCross=False, updatemode="mouseup")],
                      className="control"),
         ], className="controls"),

@@ -74,8 +74,11 @@ def test_a_bad_link_falls_back_to_defaults_with_a_notice_never_an_error(page, qu
     assert by_id(layout, "trends-years").value == [2000, 2025]
 
 
-def test_years_outside_the_data_are_clamped_or_fall_back_with_a_notice(page):
-    assert by_id(page.layout(years="1995..2010"), "trends-years").value == [2000, 2010]
+def test_years_without_data_stay_a_gap_or_fall_back_with_a_notice(page):
+    """A link to 1991..2020 shows the 1990s as the gap they are; a range with no data at all falls back."""
+    layout = page.layout(years="1995..2010")
+    assert by_id(layout, "trends-years").value == [1995, 2010] and not notice_texts(layout)
+    assert by_id(layout, "trends-years").min == 1995
     layout = page.layout(years="2027..2030")
     assert by_id(layout, "trends-years").value == [2000, 2025]
     assert any("2027..2030" in t for t in notice_texts(layout))

@@ -1,0 +1,241 @@
+"""The story page: one callout per claim of the ledger, in reading order, each with the verdict the engine
+computes (badge with symbol and words), the verdict's sentence, a source line derived from provenance, a
+small chart where the claim is a figure, and the deep link that opens the full chart in the claimed state."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dash import dcc, html
+
+from dashboard import claims, datasets, provenance, story_charts
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def page():
+    from dashboard.app import default_app
+
+    default_app()  # pages register only once an app exists
+    return importlib.import_module("dashboard.pages.home")
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    return story_charts.ledger()
+
+
+@pytest.fixture(scope="module")
+def verdicts():
+    return claims.evaluate_all()
+
+
+@pytest.fixture(scope="module")
+def layout(page):
+    return page.layout()
+
+
+def walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    if children is None:
+        return
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from walk(child)
+
+
+def text(component) -> str:
+    """The visible text of a component, as a browser would concatenate it."""
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return "".join(text(c) for c in component)
+    return text(getattr(component, "children", None))
+
+
+def classes(component) -> list[str]:
+    return (getattr(component, "className", None) or "").split()
+
+
+def find(root, cls: str) -> list:
+    return [c for c in walk(root) if cls in classes(c)]
+
+
+def callouts(layout) -> list[html.Article]:
+    return find(layout, "callout")
+
+
+def callout_by_claim(layout, claim_id: str):
+    found = [c for c in callouts(layout) if c.id == f"claim-{claim_id}"]
+    assert len(found) == 1, claim_id
+    return found[0]
+
+
+def notice_texts(layout) -> list[str]:
+    return [text(c) for c in walk(layout) if "notice" in classes(c)]
+
+
+def test_page_is_the_story_at_the_root_in_first_place(page):
+    import dash
+
+    entry = dash.page_registry["dashboard.pages.home"]
+    assert entry["path"] == "/" and entry["name"] == "Story" and entry["order"] == 0
+
+
+def test_one_callout_per_claim_in_the_ledgers_reading_order(layout, ledger):
+    assert [c.id for c in callouts(layout)] == [f"claim-{c.id}" for c in ledger]
+
+
+def test_each_badge_shows_the_verdict_the_engine_computes(layout, ledger, verdicts, page):
+    for claim in ledger:
+        badges = find(callout_by_claim(layout, claim.id), "verdict")
+        assert len(badges) == 1, claim.id
+        badge, verdict = badges[0], verdicts[claim.id].verdict
+        assert badge.to_plotly_json()["props"]["data-verdict"] == verdict
+        assert text(find(badge, "verdict-text")) == verdict
+        assert f"verdict-{page.verdict_slug(verdict)}" in classes(badge)
+
+
+def test_badges_never_rely_on_colour_alone(page):
+    """Each verdict has its own symbol and slug (a reader who cannot tell the colours still can tell them)."""
+    styles = page.VERDICT_STYLES
+    assert set(styles) == set(claims.VERDICTS)
+    symbols = [s[1] for s in styles.values()]
+    assert all(symbols) and len(set(symbols)) == len(symbols)
+    assert len({s[0] for s in styles.values()}) == len(styles)
+    for verdict in claims.VERDICTS:
+        badge = page.verdict_badge(verdict)
+        icon = find(badge, "verdict-icon")[0]
+        assert icon.children == styles[verdict][1]
+        assert icon.to_plotly_json()["props"]["aria-hidden"] == "true"  # the words are read, not the symbol
+
+
+def test_each_callout_gives_the_verdicts_sentence_with_its_figures(layout, ledger, verdicts):
+    for claim in ledger:
+        summary = find(callout_by_claim(layout, claim.id), "verdict-summary")
+        assert [text(s) for s in summary] == [verdicts[claim.id].summary]
+    assert "2020 (29,088)" in text(find(callout_by_claim(layout, "leave-30-50k"), "verdict-summary"))
+
+
+def test_each_callout_quotes_the_article_with_attribution(layout, ledger):
+    for claim in ledger:
+        quote = [c for c in walk(callout_by_claim(layout, claim.id)) if isinstance(c, html.Blockquote)]
+        assert len(quote) == 1
+        assert claim.quote in text(quote[0]) and claim.attribution in text(quote[0])
+        links = [c for c in walk(quote[0]) if isinstance(c, html.A)]
+        assert links[0].href == claim.article_url
+
+
+def test_each_callout_has_a_source_line_derived_from_provenance(layout, ledger, verdicts):
+    for claim in ledger:
+        verdict = verdicts[claim.id]
+        lines = [text(c) for c in find(callout_by_claim(layout, claim.id), "source-line")]
+        assert lines and all(lines), claim.id
+        if verdict.sources:
+            every = provenance.source_line([p for name in verdict.sources for p in datasets.provenance(name)],
+                                           revision=str(claim.query.rule.get("revision"))
+                                           if claim.query.rule.get("revision") else None)
+            assert every in lines or every == story_charts.chart_source_line(claim, verdict), claim.id
+        else:
+            assert lines == [story_charts.source_line(claim, verdict)]
+
+
+def test_a_verdict_that_read_more_than_its_chart_draws_cites_both(layout, ledger, verdicts):
+    """Ukraine's verdict also ranks the BNS flows; its chart draws the UN DESA stock only."""
+    claim = next(c for c in ledger if c.id == "ukraine-key-destination")
+    box = callout_by_claim(layout, claim.id)
+    verdict_line = text(find(box, "verdict-source"))
+    assert "UN DESA (revision 2020)" in verdict_line and "BNS releases" in verdict_line
+    caption = [c for c in walk(box) if isinstance(c, html.Figcaption)][0]
+    assert text(caption) == provenance.source_line(datasets.provenance("migrant-stock"), revision="2020")
+
+
+def test_each_callout_links_to_the_full_chart_in_the_claimed_state(layout, ledger):
+    for claim in ledger:
+        links = find(callout_by_claim(layout, claim.id), "claim-link")
+        assert [a.href for a in links] == [claim.chart.href]
+    assert callout_by_claim(layout, "leave-30-50k") and ledger[0].chart.href == "/trends?measures=emigrants"
+
+
+def test_figure_claims_have_a_chart_and_events_a_note_only(layout, ledger):
+    charted = set(story_charts.claim_ids())
+    for claim in ledger:
+        graphs = [c for c in walk(callout_by_claim(layout, claim.id)) if isinstance(c, dcc.Graph)]
+        if claim.id in charted:
+            assert len(graphs) == 1 and graphs[0].id == f"home-graph-{claim.id}"
+            assert graphs[0].figure.layout.meta["source"], "the figure carries its source line"
+            assert graphs[0].config["topojsonURL"].endswith("/assets/topojson/")
+        else:
+            assert graphs == []
+
+
+def test_the_range_chart_on_the_page_is_the_embed_chart(layout):
+    graph = [c for c in walk(callout_by_claim(layout, "leave-30-50k")) if isinstance(c, dcc.Graph)][0]
+    assert graph.figure == story_charts.figure_for_claim("leave-30-50k")
+
+
+def test_intro_names_the_article_and_links_to_it(layout, ledger):
+    intro = text(layout)
+    assert "A Promised Land: How Kazakh Political Emigrants Live in Ukraine" in intro
+    assert "Andrei Grishin" in intro and "CABAR.asia" in intro and "2020" in intro
+    hrefs = [c.href for c in walk(layout) if isinstance(c, html.A)]
+    assert ledger[0].article_url in hrefs
+
+
+def test_glance_list_jumps_to_every_callout(layout, ledger):
+    hrefs = [c.href for c in walk(find(layout, "glance")[0]) if isinstance(c, html.A)]
+    assert hrefs == [f"#claim-{c.id}" for c in ledger]
+
+
+def test_default_page_has_no_notice(layout):
+    assert notice_texts(layout) == []
+
+
+def test_the_page_works_in_another_language_and_keeps_it_in_the_deep_links(page, ledger, verdicts):
+    layout = page.layout(lang="ru")
+    assert notice_texts(layout) == []
+    assert len(callouts(layout)) == len(ledger)
+    first = callout_by_claim(layout, "leave-30-50k")
+    assert find(first, "claim-link")[0].href == "/trends?measures=emigrants&lang=ru"
+    assert any(text(c).startswith("Источник") for c in find(first, "source-line"))
+    badge = find(first, "verdict")[0]
+    assert badge.to_plotly_json()["props"]["data-verdict"] == verdicts["leave-30-50k"].verdict
+
+
+def test_an_unknown_language_falls_back_to_english_with_a_notice(page, ledger):
+    layout = page.layout(lang="xx")
+    assert any("xx" in n for n in notice_texts(layout))
+    assert [a.href for a in find(layout, "claim-link")] == [c.chart.href for c in ledger]
+
+
+def test_an_unknown_setting_is_ignored_with_a_notice_never_an_error(page, ledger):
+    layout = page.layout(colour="red")
+    assert any("colour" in n for n in notice_texts(layout))
+    assert len(callouts(layout)) == len(ledger)
+
+
+def test_no_data_is_read_when_the_modules_are_imported(tmp_path):
+    """Importing the page, its charts and its figures must not touch the snapshot (empty data folder)."""
+    code = (
+        "import dash\n"
+        "from dashboard import data\n"
+        "def boom(*a, **k): raise AssertionError('data read at import')\n"
+        "data.snapshot = boom\n"
+        "dash.Dash(__name__, use_pages=True, pages_folder='')\n"
+        "import dashboard.figures.story, dashboard.story_charts, dashboard.pages.home\n"
+        "print('ok')\n"
+    )
+    env = {**os.environ, "KZ_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
