@@ -213,6 +213,20 @@ def _world_map(rows: pd.DataFrame, *, hover: list[str], title: str, subtitle: st
         fig.add_annotation(text=empty_message, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5,
                            font={"size": 14, "color": "#333"}, bgcolor="rgba(255,255,255,0.85)")
     else:
+        # UN DESA publishes some corridors as 0 (e.g. Luxembourg before 2020): a published zero is data,
+        # not a gap, but it has no place on a log scale, so zeros get a trace of their own in white.
+        positive = (rows["value"].astype(float) > 0).to_list()
+        zeros = rows[[not p for p in positive]]
+        zero_trace = None
+        if not zeros.empty:
+            zero_trace = go.Choropleth(
+                locations=list(zeros["destination"]), z=[0] * len(zeros), locationmode="ISO-3",
+                colorscale=[[0, "#ffffff"], [1, "#ffffff"]], showscale=False,
+                marker={"line": {"color": "#555", "width": 0.6}}, customdata=[[0]] * len(zeros),
+                text=[h for h, p in zip(hover, positive) if not p], hovertemplate="%{text}<extra></extra>",
+                name=_("published as 0", lang), meta={"role": "published-zero"})
+        rows = rows[positive]
+        hover = [h for h, p in zip(hover, positive) if p]
         values = rows["value"].astype(float)
         zmin, zmax, tickvals, ticktext = _log_ticks(values, lang)
         fig.add_trace(go.Choropleth(
@@ -225,6 +239,9 @@ def _world_map(rows: pd.DataFrame, *, hover: list[str], title: str, subtitle: st
                       "ticktext": ticktext, "tickfont": {"size": 11},
                       "title": {"text": colour_title, "side": "top", "font": {"size": 12}}},
         ))
+        if zero_trace is not None:
+            fig.add_trace(zero_trace)
+            subtitle = subtitle + " · " + _("white: published as 0", lang)
         origin = _centroid(centroids, ORIGIN)
         top = rows[rows["destination"] != ORIGIN].head(top_n)
         biggest = float(top["value"].max()) if not top.empty else 1.0

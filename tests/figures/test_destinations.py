@@ -309,3 +309,17 @@ def test_periods_sort_by_when_they_end_and_bad_ones_are_refused():
     for bad in ("2022-H3", "2022-Q3-Q1", "22", "2022-Q5"):
         with pytest.raises(ValueError):
             figs.period_months(bad)
+
+
+def test_published_zeros_are_drawn_apart_from_the_log_scale():
+    """UN DESA publishes some corridors as 0 (Luxembourg, Romania in 2000): data, not a gap, and not on a log scale."""
+    from dashboard import datasets, geo
+    from dashboard.figures import destinations as figs
+
+    stock = datasets.get("migrant-stock")
+    fig = figs.stock_map(stock, year=2000, revision=2020, centroids=geo.countries(), source="Source: test", lang="en")
+    main, zeros = [t for t in fig.data if t.type == "choropleth"]
+    assert "LUX" in zeros.locations and "LUX" not in main.locations
+    assert [row[0] for row in zeros.customdata] == [0] * len(zeros.locations)
+    assert min(row[0] for row in main.customdata) > 0
+    assert dict(zip(main.locations, (row[0] for row in main.customdata)))["DEU"] == 487090
