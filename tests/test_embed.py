@@ -177,3 +177,14 @@ def test_each_claim_is_embeddable_with_its_verdict_and_deep_link(client):
         assert f'href="{claim.chart.href.replace("&", "&amp;")}"' in html
         assert figure_of(html)["data"]
     assert client.get("/embed/claim/no-such-claim").status_code == 404
+
+
+@pytest.mark.parametrize("chart_id", [c for c in charts.registry() if not c.startswith("claim/")])
+def test_every_choice_of_every_control_embeds(client, chart_id):
+    """Each value a control offers must render (a crash here is a broken embed in someone's article)."""
+    chart = charts.registry()[chart_id]
+    base = "country=DEU&" if chart_id == "destination-series" else ""
+    for param in chart.params:
+        for value in (param.choices if param.kind == "choice" else (("0", "1") if param.kind == "flag" else ())):
+            response = client.get(f"/embed/{chart_id}?{base}{param.name}={param.encode(value)}")
+            assert response.status_code == 200, (param.name, value, response.data[:200])

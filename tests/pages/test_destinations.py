@@ -213,3 +213,19 @@ def test_strict_parsing_refuses_malformed_values(page):
         urlstate.parse({"period": "last year"}, page.PARAMS, strict=True)
     with pytest.raises(urlstate.BadParameter):
         urlstate.parse({"country": "DE"}, page.PARAMS, strict=True)
+
+
+def test_every_published_year_and_period_renders(page):
+    """Each year of each revision and each BNS period is a view a reader can pick: none may fail."""
+    from dashboard import datasets
+
+    stock, flows = datasets.get("migrant-stock"), datasets.get("kz-destinations")
+    for revision in (2020, 2024):
+        for year in sorted(set(stock.loc[stock["revision"] == revision, "year"])):
+            state = {**page.DEFAULTS, "revision": revision, "year": int(year)}
+            assert page.figure_for_map(state).data, (revision, year)
+            assert page.figure_for_bar(state).data, (revision, year)
+    for period in sorted(set(flows["period"])):
+        state = {**page.DEFAULTS, "measure": "flows", "period": period}
+        page.figure_for_map(state)
+        page.figure_for_bar(state)
