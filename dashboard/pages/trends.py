@@ -83,7 +83,7 @@ def figure_for(state: Mapping[str, Any], lang: str = "en") -> go.Figure:
             rule = claim.query.rule
             if rule.name == "range" and claim.query.dataset == "kz-migration" and claim.query.measure == "emigrants":
                 fig_trends.claim_band(fig, low=rule.params["low"], high=rule.params["high"],
-                                      label=_("The article's claim: {low}–{high} leave each year", lang,
+                                      label=_("Article's claim: {low}–{high} a year", lang,
                                               low=f"{rule.params['low']:,}", high=f"{rule.params['high']:,}"))
     return fig
 

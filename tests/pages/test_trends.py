@@ -164,7 +164,7 @@ def test_the_articles_30_50k_claim_is_shaded_on_the_emigrants_chart(page):
     bands = [s for s in fig.layout.shapes if s.name == "claim-band"]
     assert len(bands) == 1 and (bands[0].y0, bands[0].y1) == (30000, 50000)
     labels = [a.text for a in fig.layout.annotations if a.name == "claim-band-label"]
-    assert labels == ["The article's claim: 30,000–50,000 leave each year"]
+    assert labels == ["Article's claim: 30,000–50,000 a year"]
 
 
 def test_no_claim_band_where_it_would_mislead(page):
