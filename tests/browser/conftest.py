@@ -78,23 +78,24 @@ def _new_page(browser, app_url, width, height):
     return context, page, watch
 
 
-@pytest.fixture
-def page(browser, app_url):
-    """A fresh desktop-sized page; fails the test on console errors or external requests."""
-    context, page, watch = _new_page(browser, app_url, 1280, 900)
+def _watched_page(browser, app_url, width, height):
+    context, page, watch = _new_page(browser, app_url, width, height)
     page.watch = watch
     yield page
     context.close()
     watch.assert_clean()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    """A fresh desktop-sized page; fails the test on console errors or external requests."""
+    yield from _watched_page(browser, app_url, 1280, 900)
 
 
 @pytest.fixture
 def phone_page(browser, app_url):
-    context, page, watch = _new_page(browser, app_url, 375, 800)
-    page.watch = watch
-    yield page
-    context.close()
-    watch.assert_clean()
+    """The same at a 375 px phone width."""
+    yield from _watched_page(browser, app_url, 375, 800)
 
 
 def screenshot(page, name: str) -> Path:

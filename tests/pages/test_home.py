@@ -14,6 +14,7 @@ import pytest
 from dash import dcc, html
 
 from dashboard import claims, datasets, provenance, story_charts
+from tests.pages.layout_tools import walk
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,16 +40,6 @@ def verdicts():
 @pytest.fixture(scope="module")
 def layout(page):
     return page.layout()
-
-
-def walk(component):
-    yield component
-    children = getattr(component, "children", None)
-    if children is None:
-        return
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if hasattr(child, "to_plotly_json"):
-            yield from walk(child)
 
 
 def text(component) -> str:
