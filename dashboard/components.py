@@ -21,8 +21,8 @@ def chart_block(graph_id: str, source_id: str, *, height: str = "440px", extra=N
     tools = []
     if chart:
         tools = [html.Div([
-            html.A(_("Download CSV", lang), id={"type": "chart-data", "chart": chart}, href="/data/", className="tool",
-                   **{"data-chart": chart}),
+            html.A(_("Download CSV", lang), id={"type": "chart-data", "chart": chart}, href=_default_data_url(chart),
+                   className="tool", **{"data-chart": chart}),
             html.Button(_("Embed", lang), id={"type": "embed-open", "chart": chart}, n_clicks=0, className="tool",
                         **{"aria-controls": f"embed-{chart}"}),
         ], className="chart-tools"),
@@ -34,6 +34,14 @@ def chart_block(graph_id: str, source_id: str, *, height: str = "440px", extra=N
         *tools,
         *(extra or []),
     ], className="chart-block")
+
+
+def _default_data_url(chart: str) -> str:
+    """The CSV behind a chart's default view (the page's callback then follows the controls)."""
+    from dashboard import charts
+
+    spec = charts.registry()[chart]
+    return spec.data_url({p.name: p.default for p in spec.params})
 
 
 def _page_query(queries: list) -> str:

@@ -39,7 +39,7 @@ def snapshot_dates() -> dict[str, Path | None]:
 
 
 def embed_id(chart_id: str, query: str) -> str:
-    return f"kz-{chart_id}-{hashlib.sha1(query.encode()).hexdigest()[:8]}"
+    return f"kz-{chart_id.replace('/', '-')}-{hashlib.sha1(query.encode()).hexdigest()[:8]}"
 
 
 def iframe_html(url: str, title: str, chart_id: str, query: str, height: int = 500) -> str:

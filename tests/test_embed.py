@@ -31,7 +31,7 @@ def test_every_chart_has_an_embed_with_title_source_and_data_link(client, chart_
     html = response.data.decode()
     assert "<h1>" in html and 'class="source"' in html and "Data as of" in html
     assert 'href="/data/' in html and "Get the data" in html
-    assert 'data-embed-id="kz-' + chart_id in html
+    assert 'data-embed-id="kz-' + chart_id.replace("/", "-") in html
     assert 'src="/embed-static/plotly.min.js"' in html and "cdn.plot.ly" not in html
     assert figure_of(html)["data"], "the embedded figure has no traces"
 

@@ -97,7 +97,7 @@ def source_text(line: str) -> list:
 
 def _chart(claim: claims.Claim, figure, source: str, lang: str) -> html.Figure:
     block = components.chart_block(f"{PAGE}-graph-{claim.id}", f"{PAGE}-source-{claim.id}",
-                                   height=f"{int(figure.layout.height)}px", lang=lang)
+                                   height=f"{int(figure.layout.height)}px", lang=lang, chart=f"claim/{claim.id}")
     graph = block.children[0].children
     graph.figure = figure
     graph.config = components.graph_config(displayModeBar=False)
