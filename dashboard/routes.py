@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 
 import flask
 
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import plotly
 
@@ -49,6 +50,20 @@ def cacheable(response: flask.Response, body: bytes) -> flask.Response:
     return response.make_conditional(flask.request)
 
 
+@functools.lru_cache(maxsize=512)
+def _data_body(name: str, suffix: str, query: str, directory: str, signature: tuple) -> tuple[bytes, str]:
+    """The bytes of one download, built once per dataset, canonical query and snapshot version."""
+    snap = data.snapshot(directory)
+    values, _notices = urlstate.parse(dict(parse_qsl(query.lstrip("?"))), downloads.params(name), strict=True)
+    if suffix == ".meta.json":
+        meta = downloads.metadata(name, snap, query=query)
+        return (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode(), "application/json"
+    rows = downloads.filtered(name, values, snap)
+    if suffix == ".csv":
+        return downloads.csv_bytes(rows, bom=values["bom"]), "text/csv"
+    return downloads.zip_bytes(name, rows, downloads.metadata(name, snap, query=query)), "application/zip"
+
+
 def data_file(filename: str) -> flask.Response:
     """GET /data/<dataset>.csv | .meta.json | .zip with the explorer's filters."""
     suffix = next((s for s in _SUFFIXES if filename.endswith(s)), None)
@@ -61,19 +76,13 @@ def data_file(filename: str) -> flask.Response:
     except urlstate.BadParameter as exc:
         return plain(400, str(exc))
     snap = data.snapshot()
+    # Canonical query: the same filters written differently share one cache entry.
     query = urlstate.encode(values, downloads.params(name))
-    if suffix == ".meta.json":
-        body = (json.dumps(downloads.metadata(name, snap, query=query), ensure_ascii=False, indent=2) + "\n").encode()
-        response = flask.Response(body, mimetype="application/json")
-    else:
-        rows = downloads.filtered(name, values, snap)
-        if suffix == ".csv":
-            body = downloads.csv_bytes(rows, bom=values["bom"])
-            response = flask.Response(body, mimetype="text/csv")
-            response.headers["Content-Type"] = "text/csv; charset=utf-8"
-        else:
-            body = downloads.zip_bytes(name, rows, downloads.metadata(name, snap, query=query))
-            response = flask.Response(body, mimetype="application/zip")
+    body, mimetype = _data_body(name, suffix, query, str(snap.directory), snap.signature)
+    response = flask.Response(body, mimetype=mimetype)
+    if suffix == ".csv":
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    if suffix != ".meta.json":
         response.headers["Content-Disposition"] = f'attachment; filename="{name}{suffix}"'
     return cacheable(response, body)
 
