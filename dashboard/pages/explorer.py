@@ -114,6 +114,13 @@ def table_view(values: Mapping[str, Any], lang: str = "en") -> dict[str, Any]:
             "count": row_count(len(rows), lang), "href": download_href(values), "n": len(rows)}
 
 
+def _origin_options(lang: str) -> list[dict]:
+    """Countries of birth the migrant-stock rows have (Kazakhstan in the shipped snapshot; a refresh
+    brings the other EAEU members)."""
+    origins = sorted(set(datasets.get("migrant-stock")["origin"]))
+    return [{"label": f"{country_name(c, lang)} ({c})", "value": c} for c in origins]
+
+
 def _control(label: str, control, control_id: str, **extra) -> html.Div:
     return html.Div([html.Div(label, id=f"{control_id}-label", className="control-label"), control],
                     className="control", role="group", **{"aria-labelledby": f"{control_id}-label"}, **extra)
@@ -146,6 +153,10 @@ def layout(lang: str = "en", **query) -> html.Div:
                                              *({"label": str(r), "value": r} for r in (2020, 2024))],
             value=values.get("revision", "all"), inline=True), "explorer-revision",
             id="explorer-revision-control", hidden=name != "migrant-stock"),
+        _control(_("Country of birth", lang), dcc.Dropdown(
+            id="explorer-origin", options=_origin_options(lang), value=list(values.get("origin") or ()), multi=True,
+            placeholder=_("All", lang)), "explorer-origin",
+            id="explorer-origin-control", hidden=name != "migrant-stock", style={"flex": "0 1 18rem"}),
     ], className="controls")
     return html.Div([
         components.page_header(_("Data", lang), _(
@@ -180,7 +191,7 @@ def layout(lang: str = "en", **query) -> html.Div:
     Output("explorer-countries-control", "hidden"),
     Output("explorer-years", "min"), Output("explorer-years", "max"), Output("explorer-years", "marks"),
     Output("explorer-years", "value"), Output("explorer-revision-control", "hidden"),
-    Output("explorer-description", "children"),
+    Output("explorer-description", "children"), Output("explorer-origin-control", "hidden"),
     Input("explorer-dataset", "value"), State("explorer-countries", "value"), State("explorer-lang", "data"),
     prevent_initial_call=True,
 )
@@ -194,10 +205,11 @@ def on_dataset(name, countries, lang):
     kept = [c for c in (countries or ()) if c in allowed]
     has_countries = explorer_filters.country_column(name) is not None
     return (_country_options(df, name, kept, lang), kept, not has_countries, first, last,
-            _year_marks(first, last), [first, last], name != "migrant-stock", _describe(name, lang))
+            _year_marks(first, last), [first, last], name != "migrant-stock", _describe(name, lang),
+            name != "migrant-stock")
 
 
-def values_from_controls(name, countries, years, revision) -> dict[str, Any]:
+def values_from_controls(name, countries, years, revision, origin=None) -> dict[str, Any]:
     """Control values -> filter values; the full year span and an empty country pick mean "no filter"."""
     name = name if name in datasets.DATASETS else explorer_filters.DATASET.default
     params = {p.name: p for p in explorer_filters.PARAMS_FOR(name)}
@@ -213,6 +225,8 @@ def values_from_controls(name, countries, years, revision) -> dict[str, Any]:
             values["years"] = (first, last)
     if "revision" in params and revision in params["revision"].choices:
         values["revision"] = revision
+    if "origin" in params and origin:
+        values["origin"] = tuple(dict.fromkeys(c for c in origin if c in params["origin"].choices)) or None
     return values
 
 
@@ -222,11 +236,11 @@ def values_from_controls(name, countries, years, revision) -> dict[str, Any]:
     Output("explorer-source", "children"), Output("explorer-count", "children"),
     Output("explorer-download", "href"), Output({"type": "url-query", "page": PAGE}, "data"),
     Input("explorer-dataset", "value"), Input("explorer-countries", "value"), Input("explorer-years", "value"),
-    Input("explorer-revision", "value"), State("explorer-lang", "data"),
+    Input("explorer-revision", "value"), Input("explorer-origin", "value"), State("explorer-lang", "data"),
 )
-def update(name, countries, years, revision, lang):
+def update(name, countries, years, revision, origin, lang):
     lang = lang or "en"
-    values = values_from_controls(name, countries, years, revision)
+    values = values_from_controls(name, countries, years, revision, origin)
     view = table_view(values, lang)
     tooltips = {col: _(desc, lang) for col, desc in datasets.DATASETS[values["dataset"]].columns.items()}
     return (view["data"], view["columns"], 0, tooltips, view["source"], view["count"], view["href"],

@@ -135,7 +135,7 @@ def test_gaps_are_empty_cells_never_numbers(page):
 
 def test_callback_filters_and_writes_the_query(page):
     data, columns, page_current, _tips, source, count, href, query = page.update(
-        "migrant-stock", ["RUS", "DEU"], [2010, 2020], 2020, "en")
+        "migrant-stock", ["RUS", "DEU"], [2010, 2020], 2020, [], "en")
     assert len(data) == 6 and count == "6 rows" and page_current == 0
     assert query == "?dataset=migrant-stock&countries=RUS~DEU&years=2010..2020&revision=2020"
     assert href == "/data/migrant-stock.csv?countries=RUS~DEU&years=2010..2020&revision=2020"
@@ -146,24 +146,24 @@ def test_callback_filters_and_writes_the_query(page):
 def test_full_year_span_and_no_countries_mean_no_filter(page):
     """Dragging the slider back to the ends must give a clean link, not years=1990..2024."""
     span = page.year_span(datasets.get("eaeu"))
-    *_rest, href, query = page.update("eaeu", [], list(span), "all", "en")
+    *_rest, href, query = page.update("eaeu", [], list(span), "all", None, "en")
     assert query == "?dataset=eaeu" and href == "/data/eaeu.csv"
 
 
 def test_callback_with_garbage_controls_falls_back(page):
-    data, *_rest, href, query = page.update("nope", ["ZZZ"], ["x"], "what", "en")
+    data, *_rest, href, query = page.update("nope", ["ZZZ"], ["x"], "what", ["XXX"], "en")
     assert href == "/data/kz-migration.csv" and query == ""
     assert len(data) == len(datasets.get("kz-migration"))
 
 
 def test_switching_dataset_keeps_valid_countries_and_resets_years(page):
-    options, value, hidden, lo, hi, marks, years, revision_hidden, _desc = page.on_dataset(
+    options, value, hidden, lo, hi, marks, years, revision_hidden, _desc, origin_hidden = page.on_dataset(
         "eaeu", ["RUS", "DEU"], "en")
-    assert value == ["RUS"] and hidden is False and revision_hidden is True
+    assert value == ["RUS"] and hidden is False and revision_hidden is True and origin_hidden is True
     assert years == [lo, hi] == [1990, 2024]
     assert {o["value"] for o in options} == {"ARM", "BLR", "KAZ", "KGZ", "RUS"}
-    *_rest, revision_hidden, _desc = page.on_dataset("migrant-stock", [], "en")
-    assert revision_hidden is False
+    *_rest, revision_hidden, _desc, origin_hidden = page.on_dataset("migrant-stock", [], "en")
+    assert revision_hidden is False and origin_hidden is False
     _o, value, hidden, *_rest = page.on_dataset("kz-migration", ["RUS"], "en")
     assert value == [] and hidden is True
 
@@ -182,3 +182,13 @@ def test_download_route_returns_the_rows_on_screen(page, client, name, query):
     assert response.status_code == 200
     lines = response.data.decode("utf-8").lstrip("\ufeff").splitlines()
     assert len(lines) - 1 == len(by_id(layout, "explorer-table").data)
+
+
+def test_country_of_birth_filter_matches_the_csv_route(page):
+    """migrant-stock's origin filter is on screen too, so the Download link still gives the rows shown."""
+    data, *_rest, count, href, query = page.update("migrant-stock", ["MNG"], None, "all", ["KAZ"], "en")
+    assert query == "?dataset=migrant-stock&countries=MNG&origin=KAZ"
+    assert href == "/data/migrant-stock.csv?countries=MNG&origin=KAZ"
+    assert {row["origin"] for row in data} == {"KAZ"} and count == f"{len(data)} rows"
+    layout = page.layout(dataset="migrant-stock", origin="KAZ")
+    assert by_id(layout, "explorer-origin").value == ["KAZ"]
