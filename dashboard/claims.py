@@ -45,12 +45,11 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from dashboard import data, datasets, events
+from dashboard import data, datasets, events, periods
 from dashboard.countries import EAEU, country_name
 from dashboard.i18n import _
 # The ledger's schema and loader, re-exported: callers read claims.load_ledger, claims.Claim, ...
-from dashboard.ledger import (LEDGER_FILE, RULES, Chart, Claim, LedgerError, Query, Rule,  # noqa: F401
-                              ledger_path, load_ledger)
+from dashboard.ledger import LEDGER_FILE, Claim, LedgerError, ledger_path, load_ledger  # noqa: F401
 
 HOLDS = "holds"
 SOME_YEARS = "holds only for some years"
@@ -311,7 +310,7 @@ def rule_rank(frame: pd.DataFrame, target: str, written: int, *, members: Sequen
     for series in order:
         part = frame[frame["series"] == series]
         keys = part[["period", "period_type", "year"]].drop_duplicates()
-        keys = keys.assign(_end=keys["period"].map(_period_end)).sort_values(["year", "_end"])
+        keys = keys.assign(_end=keys["period"].map(periods.end_month)).sort_values(["year", "_end"])
         for key in keys.itertuples(index=False):
             grp = part[part["period"] == key.period].astype({"value": "float64"})
             ranks = grp["value"].rank(method="min", ascending=True).astype(int)
@@ -352,7 +351,7 @@ def rule_rank(frame: pd.DataFrame, target: str, written: int, *, members: Sequen
             return _("{period}: {rank} of {of} ({value} per 1,000; {note})", lang, period=label[r.period],
                      rank=_ordinal(r.rank, lang), of=r.of, value=_num(r.value), note=r.note)
 
-        yearly = all(_period_type(r.period) == "year" for r in srows)
+        yearly = not any(periods.is_partial(r.period) for r in srows)
         first_txt = (_years([r.year for r in firsts], lang) if yearly
                      else _and([label[r.period] for r in firsts], lang))
         count = _("{k} of {n} years ranked", lang, k=len(firsts), n=len(srows)) if yearly else \
@@ -373,22 +372,6 @@ def rule_rank(frame: pd.DataFrame, target: str, written: int, *, members: Sequen
     intro = _("{name}'s rank among the EAEU members by net migration per 1,000 residents (1st = largest net "
               "outflow) — {parts}", lang, name=name, parts="; ".join(parts))
     return Verdict(verdict, _sentence(lead, [intro]), tuple(rows), sources, since)
-
-
-def _period_end(period: str) -> int:
-    last = period.rsplit("-", 1)[-1]
-    if last[:1] in ("Q", "H") and last[1:].isdigit():
-        return int(last[1]) * (3 if last[0] == "Q" else 6)
-    return 12
-
-
-def _period_type(period: str) -> str:
-    parts = period.split("-")
-    if len(parts) == 1:
-        return "year"
-    if len(parts) == 3:
-        return "nine-months" if parts[1:] == ["Q1", "Q3"] else "partial"
-    return "half-year" if parts[1].startswith("H") else "quarter"
 
 
 # --- rule: presence in destination countries --------------------------------------------------------------
@@ -474,7 +457,7 @@ def rule_rank_destination(stock: pd.DataFrame, flows: pd.DataFrame | None, targe
         if last is not None:
             fl = fl[fl["year"] <= last]
         keys = fl[["period", "period_type", "year"]].drop_duplicates()
-        keys = keys.assign(_end=keys["period"].map(_period_end)).sort_values(["year", "_end"])
+        keys = keys.assign(_end=keys["period"].map(periods.end_month)).sort_values(["year", "_end"])
         for key in keys.itertuples(index=False):
             grp = fl[fl["period"] == key.period]
             if not (grp["destination"] == target).any():

@@ -33,7 +33,7 @@ def test_importing_the_package_reads_no_data():
             "builtins.open = spy; io.open = spy\n"
             "import dashboard.app, dashboard.cli, dashboard.refresh, dashboard.datasets, dashboard.geo, "
             "dashboard.claims, dashboard.ledger, dashboard.charts, dashboard.embed, dashboard.downloads, dashboard.story_charts, "
-            "dashboard.explorer_filters, dashboard.events\n"
+            "dashboard.explorer_filters, dashboard.events, dashboard.periods\n"
             "bad = [f for f in opened if '/data/' in f or f.endswith('.csv') or 'topojson' in f]\n"
             "print(bad); sys.exit(1 if bad else 0)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -17,6 +17,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.countries import country_name
+# The period parser, re-exported for the page and tests that read figs.period_months / figs.is_partial.
+from dashboard.periods import is_partial, months as period_months  # noqa: F401
 from dashboard.figures.common import PALETTE, SEQUENTIAL, STATUS_SYMBOLS, base_layout, status_label
 from dashboard.i18n import _
 
@@ -30,7 +32,6 @@ LINE_COLOUR = PALETTE["vermillion"]
 REVISION_STYLE = {2020: {"color": PALETTE["blue"], "dash": "solid", "symbol": "circle"},
                   2024: {"color": PALETTE["orange"], "dash": "dash", "symbol": "square"}}
 
-_PERIOD = re.compile(r"^(\d{4})(?:-H([12])|-Q([1-4])(?:-Q([1-4]))?)?$")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 _MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -39,29 +40,6 @@ _ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 
 
 # --- periods as BNS publishes them: 2024, 2022-H1, 2022-Q1, 2023-Q1-Q3 --------------------------------------
-
-def period_months(period: str) -> tuple[int, int, int]:
-    """(year, first month, last month) of a published period; ValueError for anything else."""
-    match = _PERIOD.match(str(period))
-    if not match:
-        raise ValueError(f"not a published period: {period!r}")
-    year, half, q_first, q_last = match.groups()
-    if half:
-        first, last = (1, 6) if half == "1" else (7, 12)
-    elif q_first:
-        first, last = 3 * int(q_first) - 2, 3 * int(q_last or q_first)
-        if last < first:
-            raise ValueError(f"not a published period: {period!r}")
-    else:
-        first, last = 1, 12
-    return int(year), first, last
-
-
-def is_partial(period: str) -> bool:
-    """True for a half-year, quarter or nine months: never to be read or summed as a whole year."""
-    _year, first, last = period_months(period)
-    return (first, last) != (1, 12)
-
 
 def period_sort_key(period: str) -> tuple[int, int, int]:
     """Chronological order: by year, then by the month the period ends (Q1 < H1 < Q1-Q3 < year)."""

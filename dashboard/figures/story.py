@@ -22,6 +22,7 @@ from typing import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import periods
 from dashboard.countries import country_name
 from dashboard.figures.common import PALETTE, base_layout, status_label
 from dashboard.i18n import _
@@ -188,25 +189,6 @@ def range_figure(rows: pd.DataFrame, *, low: float, high: float, label: str, tit
 
 # --- a rank per year / period ------------------------------------------------------------------------------
 
-def _period_x(period: str, year: int) -> float:
-    """Where a published period sits on a yearly axis: a whole year on its tick, a partial one at its
-    middle month (2019-Q1 -> 2019.125, 2020-Q1-Q3 -> 2020.375, 2021-H1 -> 2021.25)."""
-    parts = period.split("-")[1:]
-    if not parts:
-        return float(year)
-    months = []
-    for part in parts:
-        if part[:1] == "Q":
-            q = int(part[1])
-            months += [3 * q - 2, 3 * q]
-        elif part[:1] == "H":
-            h = int(part[1])
-            months += [6 * h - 5, 6 * h]
-    if not months:
-        return float(year)
-    return year + (min(months) - 1 + max(months)) / 2 / 12
-
-
 def _period_tag(period: str) -> str:
     """The partial part of a period as published: "2020-Q1-Q3" -> "Q1–Q3", "2021-H1" -> "H1"."""
     parts = period.split("-")[1:]
@@ -238,7 +220,7 @@ def rank_figure(rows: pd.DataFrame, *, target: str, rank: int = 1, label: str, t
     for i, series in enumerate(dict.fromkeys(rows["series"])):
         colour = colours[i % len(colours)]
         part = rows[rows["series"] == series].copy()
-        part["x"] = [_period_x(str(p), int(y)) for p, y in zip(part["period"], part["year"])]
+        part["x"] = [periods.axis_x(str(p)) for p in part["period"]]
         part = part.sort_values("x")
         yearly = all("-" not in str(p) for p in part["period"])
         hover = [_("{period}: {rank} of {of} ({value} per 1,000)", lang,
