@@ -655,11 +655,33 @@ def _file_signature(path: Path) -> tuple:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+def ledger_file(snapshot: data.Snapshot | None = None) -> Path:
+    """The ledger a snapshot is checked against: the snapshot folder's claims.json, else the data folder's."""
+    own = Path((snapshot or data.snapshot()).directory) / LEDGER_FILE
+    return (own if own.exists() else ledger_path()).resolve()
+
+
+def ledger_version(path: Path) -> tuple:
+    """Changes whenever the ledger file is replaced or edited (a cache key part)."""
+    return (str(path), *_file_signature(path))
+
+
+@functools.lru_cache(maxsize=8)
+def _ledger(path: Path, version: tuple) -> tuple[Claim, ...]:
+    return load_ledger(path)
+
+
+def ledger(snapshot: data.Snapshot | None = None) -> tuple[Claim, ...]:
+    """The claims of a snapshot's ledger, read and validated once per version of the file."""
+    path = ledger_file(snapshot)
+    return _ledger(path, ledger_version(path))
+
+
 @functools.lru_cache(maxsize=8)
 def _evaluated(directory: Path, signature: tuple, ledger: Path, ledger_signature: tuple,
                lang: str) -> Mapping[str, Verdict]:
     snap = data.snapshot(directory)
-    return MappingProxyType({c.id: evaluate(c, snap, lang) for c in load_ledger(ledger)})
+    return MappingProxyType({c.id: evaluate(c, snap, lang) for c in _ledger(ledger, ledger_signature)})
 
 
 def evaluate_all(snapshot: data.Snapshot | None = None, lang: str = "en",
@@ -667,8 +689,5 @@ def evaluate_all(snapshot: data.Snapshot | None = None, lang: str = "en",
     """Every claim's verdict (claim id -> Verdict, in ledger order), computed once per snapshot version
     and ledger version.  The ledger defaults to the snapshot folder's claims.json, else the data folder's."""
     snap = snapshot or data.snapshot()
-    if path is None:
-        own = Path(snap.directory) / LEDGER_FILE
-        path = own if own.exists() else ledger_path()
-    path = Path(path).resolve()
-    return _evaluated(snap.directory, snap.signature, path, _file_signature(path), lang)
+    path = ledger_file(snap) if path is None else Path(path).resolve()
+    return _evaluated(snap.directory, snap.signature, path, ledger_version(path), lang)

@@ -9,8 +9,9 @@ have no chart (``claim_ids()`` leaves them out).  No I/O at import.
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import asdict
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -34,8 +35,7 @@ def _snap(snapshot: data.Snapshot | None) -> data.Snapshot:
 
 def ledger(snapshot: data.Snapshot | None = None) -> tuple[claims.Claim, ...]:
     """The claims, from the same ledger file ``claims.evaluate_all`` reads for this snapshot."""
-    own = Path(_snap(snapshot).directory) / claims.LEDGER_FILE
-    return claims.load_ledger(own if own.exists() else None)
+    return claims.ledger(_snap(snapshot))
 
 
 def has_chart(claim: claims.Claim) -> bool:
@@ -170,3 +170,18 @@ def figure_for_claim(claim_id: str, lang: str = "en", snapshot: data.Snapshot | 
                        f"{', '.join(claim_ids(snap))}")
     verdict = claims.evaluate_all(snap, lang)[claim_id]
     return figure(claim, verdict, lang, snap)
+
+
+def figure_json(claim: claims.Claim, lang: str = "en", snapshot: data.Snapshot | None = None) -> dict | None:
+    """The claim's chart as plotly JSON (what dcc.Graph sends), built once per claim, language, snapshot
+    and ledger version; each call gets its own copy.  None for a claim without a chart."""
+    if not has_chart(claim):
+        return None
+    snap = _snap(snapshot)
+    path = claims.ledger_file(snap)
+    return json.loads(_figure_text(claim.id, lang, snap.directory, snap.signature, claims.ledger_version(path)))
+
+
+@functools.lru_cache(maxsize=64)
+def _figure_text(claim_id: str, lang: str, directory, signature: tuple, ledger_version: tuple) -> str:
+    return figure_for_claim(claim_id, lang, data.snapshot(directory)).to_json()

@@ -97,7 +97,7 @@ def source_text(line: str) -> list:
 
 def _chart(claim: claims.Claim, figure, source: str, lang: str) -> html.Figure:
     block = components.chart_block(f"{PAGE}-graph-{claim.id}", f"{PAGE}-source-{claim.id}",
-                                   height=f"{int(figure.layout.height)}px", lang=lang, chart=f"claim/{claim.id}")
+                                   height=f"{int(figure['layout']['height'])}px", lang=lang, chart=f"claim/{claim.id}")
     graph = block.children[0].children
     graph.figure = figure
     graph.config = components.graph_config(displayModeBar=False)
@@ -111,7 +111,7 @@ def callout(claim: claims.Claim, verdict: claims.Verdict, lang: str = "en",
     """One claim: what the article says, what the data say, where the numbers come from."""
     edge = VERDICT_STYLES[verdict.verdict][2]
     source = story_charts.source_line(claim, verdict, lang, snapshot)
-    figure = story_charts.figure(claim, verdict, lang, snapshot)
+    figure = story_charts.figure_json(claim, lang, snapshot)
     chart_source = story_charts.chart_source_line(claim, verdict, lang, snapshot) if figure is not None else ""
     quote = html.Blockquote([
         html.P(f"“{_(claim.quote, lang)}”", style={"margin": 0}),

@@ -5,6 +5,7 @@ small chart where the claim is a figure, and the deep link that opens the full c
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import subprocess
 import sys
@@ -163,7 +164,7 @@ def test_figure_claims_have_a_chart_and_events_a_note_only(layout, ledger):
         graphs = [c for c in walk(callout_by_claim(layout, claim.id)) if isinstance(c, dcc.Graph)]
         if claim.id in charted:
             assert len(graphs) == 1 and graphs[0].id == f"home-graph-{claim.id}"
-            assert graphs[0].figure.layout.meta["source"], "the figure carries its source line"
+            assert graphs[0].figure["layout"]["meta"]["source"], "the figure carries its source line"
             assert graphs[0].config["topojsonURL"].endswith("/assets/topojson/")
         else:
             assert graphs == []
@@ -171,7 +172,17 @@ def test_figure_claims_have_a_chart_and_events_a_note_only(layout, ledger):
 
 def test_the_range_chart_on_the_page_is_the_embed_chart(layout):
     graph = [c for c in walk(callout_by_claim(layout, "leave-30-50k")) if isinstance(c, dcc.Graph)][0]
-    assert graph.figure == story_charts.figure_for_claim("leave-30-50k")
+    assert graph.figure == json.loads(story_charts.figure_for_claim("leave-30-50k").to_json())
+
+
+def test_claim_charts_are_built_once_per_snapshot_and_handed_out_as_copies(ledger):
+    """The story page is the landing page: its charts must not be rebuilt for every reader."""
+    claim = next(c for c in ledger if c.id == "leave-30-50k")
+    first = story_charts.figure_json(claim)
+    first["layout"]["title"] = "changed by one reader"
+    second = story_charts.figure_json(claim)
+    assert second["layout"]["title"] != "changed by one reader"
+    assert story_charts._figure_text.cache_info().hits >= 1
 
 
 def test_intro_names_the_article_and_links_to_it(layout, ledger):
