@@ -84,8 +84,8 @@ def _claim_charts() -> tuple[Chart, ...]:
     from dashboard import claims, story_charts
 
     out = []
-    for claim in claims.load_ledger():
-        if claim.id not in story_charts.claim_ids():
+    for claim in claims.ledger():
+        if not story_charts.has_chart(claim):
             continue
         dataset = claim.query.dataset or "kz-migration"
         out.append(Chart(f"claim/{claim.id}", claim.paraphrase, claim.chart.href, (),

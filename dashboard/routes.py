@@ -9,7 +9,7 @@ import json
 import flask
 
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import plotly
 
@@ -51,10 +51,11 @@ def cacheable(response: flask.Response, body: bytes) -> flask.Response:
 
 
 @functools.lru_cache(maxsize=512)
-def _data_body(name: str, suffix: str, query: str, directory: str, signature: tuple) -> tuple[bytes, str]:
-    """The bytes of one download, built once per dataset, canonical query and snapshot version."""
+def _data_body(name: str, suffix: str, items: tuple, directory: str, signature: tuple) -> tuple[bytes, str]:
+    """The bytes of one download, built once per dataset, parsed filter values and snapshot version."""
     snap = data.snapshot(directory)
-    values, _notices = urlstate.parse(dict(parse_qsl(query.lstrip("?"))), downloads.params(name), strict=True)
+    values = dict(items)
+    query = urlstate.encode(values, downloads.params(name))
     if suffix == ".meta.json":
         meta = downloads.metadata(name, snap, query=query)
         return (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode(), "application/json"
@@ -76,9 +77,8 @@ def data_file(filename: str) -> flask.Response:
     except urlstate.BadParameter as exc:
         return plain(400, str(exc))
     snap = data.snapshot()
-    # Canonical query: the same filters written differently share one cache entry.
-    query = urlstate.encode(values, downloads.params(name))
-    body, mimetype = _data_body(name, suffix, query, str(snap.directory), snap.signature)
+    # Keyed by the parsed values: the same filters written differently share one cache entry.
+    body, mimetype = _data_body(name, suffix, tuple(sorted(values.items())), str(snap.directory), snap.signature)
     response = flask.Response(body, mimetype=mimetype)
     if suffix == ".csv":
         response.headers["Content-Type"] = "text/csv; charset=utf-8"

@@ -79,7 +79,7 @@ def figure_for(state: Mapping[str, Any], lang: str = "en") -> go.Figure:
         source=provenance.source_line(datasets.provenance("kz-migration"), lang), lang=lang)
     # The article's ranges on emigrant counts, from the claims ledger (people, not per 1,000).
     if "emigrants" in state["measures"] and not state["per1000"]:
-        for claim in claims.load_ledger():
+        for claim in claims.ledger():
             rule = claim.query.rule
             if rule.name == "range" and claim.query.dataset == "kz-migration" and claim.query.measure == "emigrants":
                 fig_trends.claim_band(fig, low=rule.params["low"], high=rule.params["high"],
