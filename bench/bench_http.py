@@ -36,9 +36,9 @@ def median_ms(client, url: str, repeats: int) -> float:
 
 def dataset_build_ms(repeats: int) -> tuple[float, float]:
     """Median time to build every public dataset from a loaded snapshot, against serving the cached copy."""
-    from dashboard import data, datasets
+    from dashboard import datasets, settings, snapshots
 
-    snap = data.snapshot()
+    snap = snapshots.Store(settings.data_dir()).current()
     build, cached = [], []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -53,9 +53,9 @@ def dataset_build_ms(repeats: int) -> tuple[float, float]:
 
 
 def main(repeats: int = 30) -> None:
-    from dashboard.app import default_app
+    from dashboard.app import create_app
 
-    client = default_app().server.test_client()
+    client = create_app().server.test_client()
     base = median_ms(client, ROUTES[0], repeats)
     print(f"{'route':72} {'median ms':>10} {'x baseline':>10}")
     for url in ROUTES:

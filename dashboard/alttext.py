@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import math
-
 import plotly.graph_objects as go
 
+from dashboard import formatting
 from dashboard.countries import country_name
 from dashboard.i18n import _
 
 
-def _num(value) -> str:
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
-    return f"{int(value):,}"
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and not (
-        isinstance(value, float) and math.isnan(value))
-
-
 def _valid(x, y):
-    return [(a, b) for a, b in zip(x, y) if _is_number(b)]
+    return [(a, b) for a, b in zip(x, y) if formatting.is_number(b)]
 
 
 def _x_label(x) -> str:
@@ -37,17 +25,17 @@ def _line_sentence(trace, lang: str) -> str | None:
         return None
     (x0, y0), (x1, y1) = points[0], points[-1]
     if y1 < y0:
-        verb = _("fell from {a} in {x0} to {b} in {x1}", lang, a=_num(y0), x0=_x_label(x0), b=_num(y1), x1=_x_label(x1))
+        verb = _("fell from {a} in {x0} to {b} in {x1}", lang, a=formatting.number(y0, lang), x0=_x_label(x0), b=formatting.number(y1, lang), x1=_x_label(x1))
     elif y1 > y0:
-        verb = _("rose from {a} in {x0} to {b} in {x1}", lang, a=_num(y0), x0=_x_label(x0), b=_num(y1), x1=_x_label(x1))
+        verb = _("rose from {a} in {x0} to {b} in {x1}", lang, a=formatting.number(y0, lang), x0=_x_label(x0), b=formatting.number(y1, lang), x1=_x_label(x1))
     else:
-        verb = _("was {a} in {x0} and in {x1}", lang, a=_num(y0), x0=_x_label(x0), x1=_x_label(x1))
+        verb = _("was {a} in {x0} and in {x1}", lang, a=formatting.number(y0, lang), x0=_x_label(x0), x1=_x_label(x1))
     return f"{trace.name}: {verb}" if trace.name else verb
 
 
 def _top(pairs, lang: str, n: int = 3) -> str:
     pairs = sorted(pairs, key=lambda p: -abs(p[1]))[:n]
-    return ", ".join(f"{label} {_num(v)}" for label, v in pairs)
+    return ", ".join(f"{label} {formatting.number(v, lang)}" for label, v in pairs)
 
 
 def alt_text(fig: go.Figure, lang: str = "en") -> str:
@@ -65,7 +53,7 @@ def alt_text(fig: go.Figure, lang: str = "en") -> str:
                 values = ([row[0] for row in custom] if custom is not None and len(custom) and
                           not isinstance(custom[0], (str, bytes)) and hasattr(custom[0], "__len__")
                           else list(trace.z or ()))
-                pairs = [(n, v) for n, v in zip(names, values) if _is_number(v)]
+                pairs = [(n, v) for n, v in zip(names, values) if formatting.is_number(v)]
                 if pairs:
                     parts.append(_("Map: {title}. Largest: {top}.", lang, title=title, top=_top(pairs, lang)))
                 break
@@ -77,7 +65,7 @@ def alt_text(fig: go.Figure, lang: str = "en") -> str:
             horizontal = trace.orientation == "h"
             labels, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
             pairs += [(str(label) if len(fig.data) == 1 else f"{trace.name} {label}", v)
-                      for label, v in zip(labels or (), values or ()) if _is_number(v)]
+                      for label, v in zip(labels or (), values or ()) if formatting.is_number(v)]
         parts.append(_("Bar chart: {title}. Largest: {top}.", lang, title=title, top=_top(pairs, lang)))
     else:
         sentences = [s for t in fig.data if t.type == "scatter" and t.visible is not False and t.mode != "text"

@@ -1,41 +1,47 @@
-"""The Dash app shell: pages register themselves; ``server`` is the Flask app gunicorn serves."""
+"""The app factory: ``create_app()`` builds a complete, independent Dash app (pages, callbacks, routes) on
+one data folder; ``server`` is the Flask app gunicorn serves (built on first use, not at import)."""
 
 from __future__ import annotations
 
 import functools
-import importlib
-import pkgutil
+from pathlib import Path
 
 import dash
 from dash import Dash, dcc, html
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import pages, routes, settings
+from dashboard import components, context, routes, settings
 from dashboard.i18n import _
+from dashboard.pages import PAGES
+from dashboard.snapshots import Store
 
 
 def navbar(lang: str = "en") -> html.Nav:
     links = [dcc.Link(_(page["name"], lang), href=page["relative_path"], className="nav-link")
-             for page in dash.page_registry.values() if page.get("nav", True)]
+             for page in sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)]
     return html.Nav([html.A(_("kz-emigration", lang), href="/", className="brand"), *links], className="navbar")
 
 
-def create_app() -> Dash:
-    """Build the app; reads no data until a page is requested."""
-    # pages_folder="": page modules are imported as ordinary modules below (dashboard.pages.*), once
-    # per process, rather than exec'd anew by Dash on every app instance.
-    app = Dash(__name__, use_pages=True, pages_folder="", assets_folder=str(settings.assets_dir()),
+def create_app(data_dir: Path | str | None = None, assets_dir: Path | str | None = None) -> Dash:
+    """A new app on the snapshots under ``data_dir`` (default: ``KZ_DATA_DIR``); reads no data until a
+    request comes.  Each call gives an app with its own callbacks, routes and snapshot store."""
+    app = Dash(__name__, use_pages=True, pages_folder="", assets_folder=str(assets_dir or settings.assets_dir()),
                serve_locally=True, title=_("Emigration from Kazakhstan"), update_title=None,
                suppress_callback_exceptions=True,
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
-    for info in pkgutil.iter_modules(pages.__path__):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{pages.__name__}.{info.name}")  # registers the page and its callbacks
-        entry = dash.page_registry.get(module.__name__)
-        if entry is not None and not entry.get("supplied_layout"):
-            entry["layout"] = module.layout  # what Dash does after exec'ing a pages_folder module
+    for page in PAGES:
+        page.register(app)  # the page (in Dash's registry) and its callbacks, on this app
+    components.register(app)
     app.layout = lambda: html.Div([navbar(), html.Main(dash.page_container, className="page")], className="shell")
-    routes.register(app.server)
+    server = app.server
+    context.install(server, Store(Path(data_dir or settings.data_dir())))
+    server.register_blueprint(routes.blueprint)
+    hops = int(settings.get("KZ_TRUSTED_PROXIES"))
+    if hops:
+        # Behind a TLS-terminating proxy: take scheme, host and port from the hops we trust, so embed
+        # snippets and oEmbed answers say https:// and the public host.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops,
+                                   x_prefix=hops)
     return app
 
 

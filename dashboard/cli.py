@@ -1,12 +1,16 @@
-"""The ``kz-emigration`` command: refresh the snapshot, serve the dashboard."""
+"""kz-emigration: serve the dashboard, refresh the snapshot, amend a curated table."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
 from pathlib import Path
 
 from dashboard import settings
+
+GUNICORN_CONFIG = "python:dashboard.gunicorn_config"
 
 
 def _refresh(args: argparse.Namespace) -> int:
@@ -23,32 +27,66 @@ def _refresh(args: argparse.Namespace) -> int:
                   file=sys.stderr)
         print("The snapshot was left unchanged.", file=sys.stderr)
         return 1
-    print(f"refreshed {', '.join(outcome.written)} in {args.data_dir}")
+    print(f"refreshed {', '.join(outcome.written)}: snapshot {outcome.snapshot} is now current in {args.data_dir}")
+    return 0
+
+
+def _amend(args: argparse.Namespace) -> int:
+    """A curated table (BNS releases, EEC figures, the claims ledger) corrected by hand, as a new snapshot."""
+    from dashboard import provenance, snapshots
+
+    store = snapshots.Store(Path(args.data_dir))
+    current = store.current()
+    raw = Path(args.file).read_bytes()
+    name = snapshots.LEDGER if args.table == "claims" else f"{args.table}.csv"
+    prov_path = provenance.path_for(current.directory / name)
+    prov = provenance.read(Path(args.provenance)) if args.provenance else provenance.read(prov_path)
+    prov = prov.model_copy(update={"checksum": provenance.checksum_bytes(raw)})
+    files = {name: raw, prov_path.name: prov.to_json().encode("utf-8")}
+    try:
+        snapshot_id = snapshots.publish(store, current, files, dt.date.today())
+    except snapshots.SnapshotError as exc:
+        print(f"amend failed: {exc}\nThe snapshot was left unchanged.", file=sys.stderr)
+        return 1
+    print(f"snapshot {snapshot_id} (from {current.id}, {name} replaced) is now current")
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from dashboard.app import create_app
+    if args.debug:  # Flask's development server, with reloading: for local work only
+        from dashboard.app import create_app
 
-    create_app().run(host=args.host, port=args.port, debug=args.debug)
-    return 0
+        create_app().run(host=args.host, port=args.port, debug=True)
+        return 0
+    # The Procfile's gunicorn, with its settings; exec so that signals reach gunicorn itself.
+    argv = [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONFIG, "--bind", f"{args.host}:{args.port}",
+            "dashboard.app:server"]
+    os.execv(sys.executable, argv)
+    return 0  # pragma: no cover (exec does not return)
 
 
 def parser() -> argparse.ArgumentParser:
     from dashboard.refresh import SOURCES
+    from dashboard.schemas import TABLES
 
     p = argparse.ArgumentParser(prog="kz-emigration", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("refresh", help="pull live data and swap it into the snapshot atomically")
+    s = sub.add_parser("serve", help="start the dashboard on the current snapshot (gunicorn, as the Procfile runs it)")
+    s.add_argument("--host", default=settings.get("HOST"), help="address to listen on (default: %(default)s)")
+    s.add_argument("--port", type=int, default=int(settings.get("PORT")), help="port (default: %(default)s)")
+    s.add_argument("--debug", action="store_true", help="Flask's development server with reloading, for local work")
+    s.set_defaults(func=_serve)
+    r = sub.add_parser("refresh", help="pull live data into a new snapshot and make it current atomically")
     r.add_argument("--source", action="append", choices=sorted(SOURCES),
                    help="refresh only this source (repeatable); default: all")
-    r.add_argument("--data-dir", default=str(settings.data_dir()), help="snapshot folder (default: %(default)s)")
+    r.add_argument("--data-dir", default=str(settings.data_dir()), help="data folder (default: %(default)s)")
     r.set_defaults(func=_refresh)
-    s = sub.add_parser("serve", help="start the dashboard on the snapshot (development server)")
-    s.add_argument("--host", default=settings.get("HOST"))
-    s.add_argument("--port", type=int, default=int(settings.get("PORT")))
-    s.add_argument("--debug", action="store_true")
-    s.set_defaults(func=_serve)
+    a = sub.add_parser("amend", help="publish a hand-corrected curated table as a new snapshot")
+    a.add_argument("table", choices=sorted([*TABLES, "claims"]), help="the table to replace")
+    a.add_argument("file", help="the corrected CSV (or claims.json)")
+    a.add_argument("--provenance", help="a new provenance file for it (default: the current one, checksum updated)")
+    a.add_argument("--data-dir", default=str(settings.data_dir()), help="data folder (default: %(default)s)")
+    a.set_defaults(func=_amend)
     return p
 
 

@@ -1,11 +1,17 @@
-"""Small layout pieces every page uses: chart blocks with their source line, notices, URL sync."""
+"""Small layout pieces every page uses (chart blocks with their source line, notices, URL sync) and the
+callbacks they share (each chart's Download CSV link and Embed panel follow the view on screen)."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 import dash
+import flask
 from dash import ALL, MATCH, Input, Output, State, dcc, html
 
-from dashboard.i18n import _
+from dashboard import alttext, context, embeds, urlstate
+from dashboard.i18n import _, negotiate
+from dashboard.views import charts
 
 
 def graph_config(**extra) -> dict:
@@ -16,13 +22,14 @@ def graph_config(**extra) -> dict:
 
 def chart_block(graph_id: str, source_id: str, *, height: str = "440px", extra=None, chart: str | None = None,
                 lang: str = "en") -> html.Figure:
-    """A chart and, under it, its source line (filled by the page's callback from provenance), and
-    for an embeddable ``chart`` (an id of ``dashboard.charts``) its Download CSV link and Embed button."""
+    """A chart and, under it, its source line (filled by the page's callback from provenance), and for an
+    embeddable ``chart`` (an id of ``views.charts``) its Download CSV link and Embed button."""
     tools = []
     if chart:
+        spec = charts.registry(context.snapshot())[chart]
         tools = [html.Div([
-            html.A(_("Download CSV", lang), id={"type": "chart-data", "chart": chart}, href=_default_data_url(chart),
-                   className="tool", **{"data-chart": chart}),
+            html.A(_("Download CSV", lang), id={"type": "chart-data", "chart": chart},
+                   href=spec.data_url(spec.defaults()), className="tool", **{"data-chart": chart}),
             html.Button(_("Embed", lang), id={"type": "embed-open", "chart": chart}, n_clicks=0, className="tool",
                         **{"aria-controls": f"embed-{chart}"}),
         ], className="chart-tools"),
@@ -36,69 +43,75 @@ def chart_block(graph_id: str, source_id: str, *, height: str = "440px", extra=N
     ], className="chart-block")
 
 
-def _default_data_url(chart: str) -> str:
-    """The CSV behind a chart's default view (the page's callback then follows the controls)."""
-    from dashboard import charts
-
-    spec = charts.registry()[chart]
-    return spec.data_url({p.name: p.default for p in spec.params})
+def _page_query(queries: list) -> dict[str, str]:
+    """The current page's query, as its url-query store holds it (empty before the first write)."""
+    return dict(parse_qsl(next((q for q in queries if q), "").lstrip("?")))
 
 
-def _page_query(queries: list) -> str:
-    """The current page's query string, as its url-query store holds it ("" before the first write)."""
-    return next((q for q in queries if q), "")
-
-
-@dash.callback(
-    Output({"type": "chart-data", "chart": ALL}, "href"),
-    Input({"type": "url-query", "page": ALL}, "data"),
-    State({"type": "chart-data", "chart": ALL}, "id"),
-)
 def update_data_links(queries, ids):
     """Each chart's Download CSV link follows the view on screen."""
-    from dashboard import charts, urlstate
-    from urllib.parse import parse_qsl
-
-    query = dict(parse_qsl(_page_query(queries).lstrip("?")))
+    registry = charts.registry(context.snapshot())
+    query = _page_query(queries)
     hrefs = []
     for ident in ids:
-        chart = charts.registry()[ident["chart"]]
+        chart = registry[ident["chart"]]
         values, _n = urlstate.parse(query, chart.params, strict=False)
         hrefs.append(chart.data_url(values))
     return hrefs
 
 
-@dash.callback(
-    Output({"type": "embed-panel", "chart": MATCH}, "children"),
-    Output({"type": "embed-panel", "chart": MATCH}, "hidden"),
-    Input({"type": "embed-open", "chart": MATCH}, "n_clicks"),
-    State({"type": "url-query", "page": ALL}, "data"),
-    State({"type": "embed-open", "chart": MATCH}, "id"),
-    prevent_initial_call=True,
-)
-def open_embed(n_clicks, queries, ident):
+def open_embed(n_clicks, queries, ident, lang="en"):
     """The snippet for the view on screen: iframe, resize script, and alt text from the data."""
-    import flask
-    from urllib.parse import parse_qsl
-
-    from dashboard import alttext, charts, embed, urlstate
-
     if not n_clicks or n_clicks % 2 == 0:
         return dash.no_update, True
-    chart = charts.registry()[ident["chart"]]
-    values, _n = urlstate.parse(dict(parse_qsl(_page_query(queries).lstrip("?"))), chart.params, strict=False)
+    lang = negotiate(lang)
+    snap = context.snapshot()
+    chart = charts.registry(snap)[ident["chart"]]
+    values, _n = urlstate.parse(_page_query(queries), chart.params, strict=False)
     query = urlstate.encode(values, chart.params)
-    alt = alttext.alt_text(chart.figure(values, "en"))
+    alt = alttext.alt_text(chart.figure(values, snap, "en"))
     base = flask.request.host_url.rstrip("/")
-    code = embed.snippet(base, chart, query, alt)
+    code = embeds.snippet(base, chart, query, alt)
     return [
-        html.Label(_("Paste into your article (the script once per page):"), htmlFor=f"embed-code-{chart.id}"),
+        html.Label(_("Paste into your article (the script once per page):", lang), htmlFor=f"embed-code-{chart.id}"),
         dcc.Textarea(id=f"embed-code-{chart.id}", value=code, readOnly=True, className="embed-code",
                      style={"width": "100%", "height": "7.5rem"}),
-        html.P([html.Strong(_("Alt text: ")), alt], className="embed-alt"),
-        html.P([_("Preview: "), html.A(f"/embed/{chart.id}{query}", href=f"/embed/{chart.id}{query}",
-                                        target="_blank", rel="noopener")], className="note"),
+        html.P([html.Strong(_("Alt text: ", lang)), alt], className="embed-alt"),
+        html.P([_("Preview: ", lang), html.A(f"/embed/{chart.id}{query}", href=f"/embed/{chart.id}{query}",
+                                              target="_blank", rel="noopener")], className="note"),
     ], False
+
+
+# history.replaceState changes the URL without telling Dash's router, so writing the query never
+# re-renders the page; a copied link reopens the same view through the page's layout(**query).
+URL_SYNC_JS = """function(search) {
+    if (search === undefined || search === null) { return window.dash_clientside.no_update; }
+    const url = window.location.pathname + search + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+        window.history.replaceState(window.history.state, '', url);
+    }
+    return search;
+}"""
+
+
+def register(app: dash.Dash) -> None:
+    """The callbacks every page shares, on this app."""
+    app.callback(
+        Output({"type": "chart-data", "chart": ALL}, "href"),
+        Input({"type": "url-query", "page": ALL}, "data"),
+        State({"type": "chart-data", "chart": ALL}, "id"),
+    )(update_data_links)
+    app.callback(
+        Output({"type": "embed-panel", "chart": MATCH}, "children"),
+        Output({"type": "embed-panel", "chart": MATCH}, "hidden"),
+        Input({"type": "embed-open", "chart": MATCH}, "n_clicks"),
+        State({"type": "url-query", "page": ALL}, "data"),
+        State({"type": "embed-open", "chart": MATCH}, "id"),
+        State({"type": "page-lang", "page": ALL}, "data"),
+        prevent_initial_call=True,
+    )(lambda n, queries, ident, langs: open_embed(n, queries, ident, next(iter(langs or []), "en")))
+    app.clientside_callback(URL_SYNC_JS, Output({"type": "url-sync", "page": MATCH}, "data"),
+                            Input({"type": "url-query", "page": MATCH}, "data"))
 
 
 def notices(messages: list[str]) -> html.Div:
@@ -107,27 +120,10 @@ def notices(messages: list[str]) -> html.Div:
                     hidden=not messages)
 
 
-def url_sync(page: str) -> list:
-    """Stores whose query string a clientside callback writes into the address bar.
-
-    ``history.replaceState`` changes the URL without telling Dash's router, so writing the query
-    never re-renders the page; a copied link reopens the same view through the page's layout(**query).
-    """
-    return [dcc.Store(id={"type": "url-query", "page": page}), dcc.Store(id={"type": "url-sync", "page": page})]
-
-
-dash.clientside_callback(
-    """function(search) {
-        if (search === undefined || search === null) { return window.dash_clientside.no_update; }
-        const url = window.location.pathname + search + window.location.hash;
-        if (url !== window.location.pathname + window.location.search + window.location.hash) {
-            window.history.replaceState(window.history.state, '', url);
-        }
-        return search;
-    }""",
-    Output({"type": "url-sync", "page": MATCH}, "data"),
-    Input({"type": "url-query", "page": MATCH}, "data"),
-)
+def url_sync(page: str, lang: str = "en") -> list:
+    """Stores whose query string a clientside callback writes into the address bar, and the page's language."""
+    return [dcc.Store(id={"type": "url-query", "page": page}), dcc.Store(id={"type": "url-sync", "page": page}),
+            dcc.Store(id={"type": "page-lang", "page": page}, data=lang)]
 
 
 def page_header(title: str, lede: str) -> html.Header:

@@ -7,6 +7,8 @@ import gettext
 
 import pycountry
 
+from dashboard.i18n import N_, _
+
 EAEU = ("ARM", "BLR", "KAZ", "KGZ", "RUS")
 
 # Kosovo has an M49-like code in UN tables (412) but no ISO 3166 entry; "XKX" is the code the
@@ -67,16 +69,19 @@ def _translator(lang: str) -> gettext.NullTranslations:
 _SHORT_EN = {"RUS": "Russia", "KOR": "South Korea", "MDA": "Moldova", "USA": "United States",
              "GBR": "United Kingdom", "IRN": "Iran", "SYR": "Syria", "VNM": "Vietnam", "BOL": "Bolivia",
              "XKX": "Kosovo"}
-# Country groups used by BNS releases.
-_GROUPS = {"CIS": "CIS countries", "NON-CIS": "Non-CIS countries"}
+# The country groups BNS releases publish totals for (in kz-destinations): not countries, never
+# drawn on the map nor ranked among countries.
+GROUPS = {"CIS": N_("CIS countries"), "NON-CIS": N_("Non-CIS countries")}
+
+
+def is_group(code: str) -> bool:
+    return code in GROUPS
 
 
 def country_name(iso3: str, lang: str = "en") -> str:
     """A short display name in ``lang``; groups (CIS, NON-CIS) go through the translation function."""
-    if iso3 in _GROUPS:
-        from dashboard.i18n import _
-
-        return _(_GROUPS[iso3], lang)
+    if iso3 in GROUPS:
+        return _(GROUPS[iso3], lang)
     country = pycountry.countries.get(alpha_3=iso3)
     if country is None:
         return _SHORT_EN.get(iso3, iso3)

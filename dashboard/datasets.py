@@ -6,15 +6,15 @@ from their provenance.  Every row carries its source and status; nothing is fill
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
-from dashboard import data
 from dashboard.countries import EAEU, country_name
+from dashboard.i18n import N_
+from dashboard.provenance import Provenance
+from dashboard.snapshots import Snapshot
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,10 @@ class Dataset:
     title: str
     tables: tuple[str, ...]  # snapshot tables it is built from (provenance)
     columns: dict[str, str]  # column -> description with unit
-    build: Callable[[data.Snapshot], pd.DataFrame]
+    build: Callable[[Snapshot], pd.DataFrame]
 
 
-def _population(snap: data.Snapshot) -> pd.DataFrame:
+def _population(snap: Snapshot) -> pd.DataFrame:
     wdi = snap.frames["wdi"]
     pop = wdi[wdi["indicator"] == "SP.POP.TOTL"][["iso3", "year", "value"]]
     return pop.rename(columns={"value": "population"})
@@ -37,7 +37,7 @@ def _per_1000(values: pd.Series, population: pd.Series) -> pd.Series:
     return out.round(2)
 
 
-def build_kz_migration(snap: data.Snapshot) -> pd.DataFrame:
+def build_kz_migration(snap: Snapshot) -> pd.DataFrame:
     """Emigrants, immigrants (BNS releases) and net migration (BNS dynamic table, then releases)."""
     prov_rel, prov_net = snap.provenance["bns_releases"], snap.provenance["bns_net_migration"]
     rel = snap.frames["bns_releases"]
@@ -57,7 +57,7 @@ def build_kz_migration(snap: data.Snapshot) -> pd.DataFrame:
     return out[["year", "measure", "value", "per_1000", "status", "source", "citation"]]
 
 
-def build_kz_destinations(snap: data.Snapshot) -> pd.DataFrame:
+def build_kz_destinations(snap: Snapshot) -> pd.DataFrame:
     src = snap.provenance["bns_destinations"].short
     df = snap.frames["bns_destinations"].assign(source=src)
     df["destination_name"] = df["destination"].map(country_name).astype("string")
@@ -65,7 +65,7 @@ def build_kz_destinations(snap: data.Snapshot) -> pd.DataFrame:
                "citation", "note"]].reset_index(drop=True)
 
 
-def build_migrant_stock(snap: data.Snapshot) -> pd.DataFrame:
+def build_migrant_stock(snap: Snapshot) -> pd.DataFrame:
     src = snap.provenance["undesa_stock"].short
     df = snap.frames["undesa_stock"].copy()
     total = df.groupby(["revision", "origin", "year"])["value"].transform("sum")
@@ -80,7 +80,7 @@ def build_migrant_stock(snap: data.Snapshot) -> pd.DataFrame:
 _WDI_MEASURES = {"SM.POP.NETM": "net_migration", "SP.POP.TOTL": "population", "SM.POP.TOTL": "immigrant_stock"}
 
 
-def build_eaeu(snap: data.Snapshot) -> pd.DataFrame:
+def build_eaeu(snap: Snapshot) -> pd.DataFrame:
     """World Bank indicators for the five members, net migration per 1,000, emigrant stock share (UN DESA)."""
     wb = snap.provenance["wdi"].short
     wdi = snap.frames["wdi"]
@@ -111,7 +111,7 @@ def build_eaeu(snap: data.Snapshot) -> pd.DataFrame:
         ["measure", "iso3", "year"], ignore_index=True)
 
 
-def build_eec(snap: data.Snapshot) -> pd.DataFrame:
+def build_eec(snap: Snapshot) -> pd.DataFrame:
     src = snap.provenance["eec_flows"].short
     df = snap.frames["eec_flows"].assign(source=src)
     df["country"] = df["iso3"].map(country_name).astype("string")
@@ -120,56 +120,62 @@ def build_eec(snap: data.Snapshot) -> pd.DataFrame:
 
 
 DATASETS: dict[str, Dataset] = {d.name: d for d in (
-    Dataset("kz-migration", "Kazakhstan: emigrants, immigrants and net migration by year (BNS)",
+    Dataset("kz-migration", N_("Kazakhstan: emigrants, immigrants and net migration by year (BNS)"),
             ("bns_releases", "bns_net_migration", "wdi"),
-            {"year": "calendar year", "measure": "emigrants | immigrants | net",
-             "value": "people (registered moves for permanent residence)",
-             "per_1000": "value per 1,000 residents (World Bank population); empty where population is not published",
-             "status": "final | preliminary | rounded", "source": "producer", "citation": "where the figure was published"},
+            {"year": N_("calendar year"), "measure": N_("emigrants | immigrants | net"),
+             "value": N_("people (registered moves for permanent residence)"),
+             "per_1000": N_("value per 1,000 residents (World Bank population); empty where population is not published"),
+             "status": N_("final | preliminary | rounded"), "source": N_("producer"), "citation": N_("where the figure was published")},
             build_kz_migration),
-    Dataset("kz-destinations", "Emigrants from Kazakhstan by destination, as published (BNS)", ("bns_destinations",),
-            {"period": "period as published: 2019, 2018-H1, 2022-Q1, 2023-Q1-Q3",
-             "period_type": "year | half-year | quarter | nine-months (partial years are never whole years)",
-             "year": "calendar year the period falls in", "destination": "ISO3, or CIS / NON-CIS groups",
-             "destination_name": "English name", "value": "people", "status": "final | preliminary | rounded",
-             "source": "producer", "citation": "where the figure was published", "note": "remarks"},
+    Dataset("kz-destinations", N_("Emigrants from Kazakhstan by destination, as published (BNS)"), ("bns_destinations",),
+            {"period": N_("period as published: 2019, 2018-H1, 2022-Q1, 2023-Q1-Q3"),
+             "period_type": N_("year | half-year | quarter | nine-months (partial years are never whole years)"),
+             "year": N_("calendar year the period falls in"), "destination": N_("ISO3, or CIS / NON-CIS groups"),
+             "destination_name": N_("English name"), "value": N_("people"), "status": N_("final | preliminary | rounded"),
+             "source": N_("producer"), "citation": N_("where the figure was published"), "note": N_("remarks")},
             build_kz_destinations),
-    Dataset("migrant-stock", "People born in Kazakhstan living abroad, by country (UN DESA migrant stock)",
+    Dataset("migrant-stock", N_("People born in Kazakhstan living abroad, by country (UN DESA migrant stock)"),
             ("undesa_stock",),
-            {"revision": "UN DESA revision: 2020 | 2024 (never mix)", "origin": "ISO3 of birth country",
-             "destination": "ISO3 of country of residence", "destination_name": "name as the UN spells it",
-             "year": "mid-year", "value": "people", "share_pct": "percent of the total over destinations, same revision and year",
-             "source": "producer and revision"},
+            {"revision": N_("UN DESA revision: 2020 | 2024 (never mix)"), "origin": N_("ISO3 of birth country"),
+             "destination": N_("ISO3 of country of residence"), "destination_name": N_("name as the UN spells it"),
+             "year": N_("mid-year"), "value": N_("people"), "share_pct": N_("percent of the total over destinations, same revision and year"),
+             "source": N_("producer and revision")},
             build_migrant_stock),
-    Dataset("eaeu", "EAEU members: net migration, population, emigrant stock (World Bank, UN DESA)",
+    Dataset("eaeu", N_("EAEU members: net migration, population, emigrant stock (World Bank, UN DESA)"),
             ("wdi", "undesa_origin_totals"),
-            {"iso3": "member", "country": "English name", "year": "calendar year",
-             "measure": "net_migration | net_migration_per_1000 | population | immigrant_stock | emigrant_stock_rev2020 | "
-                        "emigrant_stock_pct_of_population_rev2020 | ... rev2024",
-             "value": "people, per 1,000 or percent by measure", "source": "producer",
-             "definition": "what the measure counts"},
+            {"iso3": N_("member"), "country": N_("English name"), "year": N_("calendar year"),
+             "measure": N_("net_migration | net_migration_per_1000 | population | immigrant_stock | emigrant_stock_rev2020 | "
+                        "emigrant_stock_pct_of_population_rev2020 | ... rev2024"),
+             "value": N_("people, per 1,000 or percent by measure"), "source": N_("producer"),
+             "definition": N_("what the measure counts")},
             build_eaeu),
-    Dataset("eec", "EAEU members: departures and arrivals as published by the Eurasian Economic Commission",
+    Dataset("eec", N_("EAEU members: departures and arrivals as published by the Eurasian Economic Commission"),
             ("eec_flows",),
-            {"period": "period as published", "period_type": "year | half-year | quarter | nine-months",
-             "year": "calendar year", "iso3": "member", "country": "English name",
-             "measure": "departures | arrivals | net", "value": "people", "source": "producer",
-             "citation": "where the figure was published", "note": "remarks (definitions differ by country)"},
+            {"period": N_("period as published"), "period_type": N_("year | half-year | quarter | nine-months"),
+             "year": N_("calendar year"), "iso3": N_("member"), "country": N_("English name"),
+             "measure": N_("departures | arrivals | net"), "value": N_("people"), "source": N_("producer"),
+             "citation": N_("where the figure was published"), "note": N_("remarks (definitions differ by country)")},
             build_eec),
 )}
 
 
-@functools.lru_cache(maxsize=16)
-def _built(name: str, directory: Path, signature: tuple) -> pd.DataFrame:
-    return DATASETS[name].build(data.snapshot(directory))
+def get(name: str, snap: Snapshot) -> pd.DataFrame:
+    """A copy of a dataset; built once per snapshot (the cache lives on the snapshot), then copied."""
+    return built(name, snap).copy()
 
 
-def get(name: str, snap: data.Snapshot | None = None) -> pd.DataFrame:
-    """A copy of a dataset; computed once per snapshot version, then served from memory."""
-    snap = snap or data.snapshot()
-    return _built(name, snap.directory, snap.signature).copy()
+def built(name: str, snap: Snapshot) -> pd.DataFrame:
+    """The snapshot's own built frame of a dataset: read-only by contract (``get`` hands out copies)."""
+    return snap.cached("dataset", name, lambda: DATASETS[name].build(snap))
 
 
-def provenance(name: str, snap: data.Snapshot | None = None):
-    snap = snap or data.snapshot()
+def provenance(name: str, snap: Snapshot) -> list[Provenance]:
+    """The provenance of every snapshot table a dataset is built from, in table order."""
     return [snap.provenance[t] for t in DATASETS[name].tables]
+
+
+def table_provenance(name: str, table: str, snap: Snapshot) -> Provenance:
+    """The provenance of one of a dataset's tables."""
+    if table not in DATASETS[name].tables:
+        raise KeyError(f"dataset {name!r} is not built from table {table!r}")
+    return snap.provenance[table]

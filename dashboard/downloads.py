@@ -12,8 +12,9 @@ import zipfile
 
 import pandas as pd
 
-from dashboard import data, datasets, explorer_filters, urlstate
+from dashboard import datasets, explorer_filters, urlstate
 from dashboard.i18n import _
+from dashboard.snapshots import Snapshot
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -27,9 +28,9 @@ def params(name: str) -> tuple[urlstate.Param, ...]:
     return (*explorer_filters.PARAMS_FOR(name), BOM_PARAM)
 
 
-def filtered(name: str, values: dict, snap: data.Snapshot | None = None) -> pd.DataFrame:
+def filtered(name: str, values: dict, snap: Snapshot) -> pd.DataFrame:
     """The rows the explorer shows for these filter values."""
-    return explorer_filters.apply(datasets.get(name, snap), name, values)
+    return explorer_filters.apply(datasets.built(name, snap), name, values)
 
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
@@ -64,11 +65,10 @@ def _dtype_name(series: pd.Series) -> str:
     return "string"
 
 
-def metadata(name: str, snap: data.Snapshot | None = None, *, query: str = "") -> dict:
+def metadata(name: str, snap: Snapshot, *, query: str = "") -> dict:
     """Columns, units, sources, licences, dates and revisions of a dataset, from its provenance files."""
-    snap = snap or data.snapshot()
     spec = datasets.DATASETS[name]
-    df = datasets.get(name, snap)
+    df = datasets.built(name, snap)
     provs = datasets.provenance(name, snap)
     return {
         "dataset": name,
@@ -86,8 +86,7 @@ def metadata(name: str, snap: data.Snapshot | None = None, *, query: str = "") -
     }
 
 
-def citation(name: str, snap: data.Snapshot | None = None) -> str:
-    snap = snap or data.snapshot()
+def citation(name: str, snap: Snapshot) -> str:
     provs = datasets.provenance(name, snap)
     sources = "; ".join(dict.fromkeys(p.producer for p in provs))
     as_of = max(p.as_of for p in provs)
@@ -118,3 +117,20 @@ def zip_bytes(name: str, df: pd.DataFrame, meta: dict) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, text.encode("utf-8"))
     return buffer.getvalue()
+
+
+def body(name: str, suffix: str, values: dict, snap: Snapshot) -> tuple[bytes, str]:
+    """The bytes and type of one download (``.csv``, ``.meta.json``, ``.zip``), built once per snapshot and
+    canonical filter values (the same filters written differently share one entry)."""
+    query = urlstate.encode(values, params(name))
+    return snap.cached("download", (name, suffix, query), lambda: _build(name, suffix, values, query, snap))
+
+
+def _build(name: str, suffix: str, values: dict, query: str, snap: Snapshot) -> tuple[bytes, str]:
+    if suffix == ".meta.json":
+        meta = metadata(name, snap, query=query)
+        return (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode(), "application/json"
+    rows = filtered(name, values, snap)
+    if suffix == ".csv":
+        return csv_bytes(rows, bom=values["bom"]), "text/csv"
+    return zip_bytes(name, rows, metadata(name, snap, query=query)), "application/zip"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dashboard.i18n import N_
+
 _DATE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")
 
 
@@ -42,17 +44,17 @@ class Event:
 
 
 EVENTS: tuple[Event, ...] = (
-    Event("2014", "Couple leaves for Kyiv",
-          "A couple of Kazakh political emigrants from Aktobe moves to Kyiv, Ukraine, in 2014 (month not given).",
+    Event("2014", N_("Couple leaves for Kyiv"),
+          N_("A couple of Kazakh political emigrants from Aktobe moves to Kyiv, Ukraine, in 2014 (month not given)."),
           "CABAR.asia, \"A Promised Land: How Kazakh Political Emigrants Live in Ukraine\" (2020)"),
-    Event("2019-11", "KZ-UA extradition deal",
-          "Kazakhstan's Senate ratifies the Kazakhstan-Ukraine extradition agreement (7 November 2019).",
+    Event("2019-11", N_("KZ-UA extradition deal"),
+          N_("Kazakhstan's Senate ratifies the Kazakhstan-Ukraine extradition agreement (7 November 2019)."),
           "CABAR.asia, \"A Promised Land: How Kazakh Political Emigrants Live in Ukraine\" (2020); "
           "Kazinform, 7 November 2019"),
-    Event("2022-01", "January unrest",
-          "Protests and unrest across Kazakhstan, \"Qandy Qantar\" (Bloody January), early January 2022.",
+    Event("2022-01", N_("January unrest"),
+          N_("Protests and unrest across Kazakhstan, \"Qandy Qantar\" (Bloody January), early January 2022."),
           "Reuters and RFE/RL reports, January 2022"),
-    Event("2022-09", "Arrivals from Russia",
-          "People arrive from Russia after Russia announces a mobilisation on 21 September 2022.",
+    Event("2022-09", N_("Arrivals from Russia"),
+          N_("People arrive from Russia after Russia announces a mobilisation on 21 September 2022."),
           "Kazakhstan's Ministry of Internal Affairs statements, as reported by the press, September-October 2022"),
 )

@@ -19,12 +19,11 @@ from typing import Any, Mapping
 import pandas as pd
 
 from dashboard import datasets
-from dashboard.countries import EAEU
+from dashboard.countries import EAEU, GROUPS
 from dashboard.urlstate import Param
 
 # Bounds a ``years`` value may take: World Bank WDI series start in 1960; nothing is dated after 2030.
 FIRST_YEAR, LAST_YEAR = 1960, 2030
-GROUPS = ("CIS", "NON-CIS")  # BNS destination groups (not countries)
 REVISIONS = ("all", 2020, 2024)
 
 _COUNTRY_COLUMNS: dict[str, str | None] = {

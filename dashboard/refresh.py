@@ -1,24 +1,24 @@
-"""Pull the live sources, validate every table, and swap the new snapshot in atomically.
+"""Pull the live sources, validate every table, and publish them as a new snapshot folder.
 
-All or nothing: every selected source is fetched, parsed and validated first; only if all of them
-succeed are files replaced (temp file + ``os.replace``).  A failure leaves data/ byte-for-byte as it was.
+All or nothing: every selected source is fetched, parsed and validated first; only if all of them succeed
+is a new folder ``snapshots/<today>/`` written (the tables pulled, the others copied from the current
+snapshot, each with its provenance), loaded back and checked like any snapshot, and only then made
+current by one atomic ``os.replace`` of the pointer.  A failure leaves every existing file as it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
 import pandas as pd
 import requests
 
-from dashboard import data, provenance, schemas
+from dashboard import provenance, schemas, snapshots
 from dashboard.countries import EAEU
+from dashboard.snapshots import Snapshot, Store
 from dashboard.sources import bns_dynamic, undesa, worldbank
 from dashboard.sources._http import SourceError
 
@@ -35,7 +35,7 @@ class Pulled:
     date_published: str | None = None
 
 
-def _pull_worldbank(session: requests.Session, current: data.Snapshot) -> dict[str, Pulled]:
+def _pull_worldbank(session: requests.Session, current: Snapshot) -> dict[str, Pulled]:
     frames, stamps = [], set()
     for indicator in worldbank.INDICATORS:
         df, lastupdated = worldbank.parse(worldbank.fetch(session, indicator, EAEU))
@@ -51,7 +51,7 @@ def _pull_worldbank(session: requests.Session, current: data.Snapshot) -> dict[s
     return {"wdi": Pulled(wdi, max(stamps))}
 
 
-def _pull_undesa(session: requests.Session, current: data.Snapshot) -> dict[str, Pulled]:
+def _pull_undesa(session: requests.Session, current: Snapshot) -> dict[str, Pulled]:
     stock = pd.concat([undesa.parse(undesa.fetch(session, rev), rev) for rev in sorted(undesa.URLS)],
                       ignore_index=True)
     stock = stock.sort_values(["revision", "origin", "destination", "year"], ignore_index=True)
@@ -59,21 +59,21 @@ def _pull_undesa(session: requests.Session, current: data.Snapshot) -> dict[str,
     return {"undesa_stock": Pulled(stock), "undesa_origin_totals": Pulled(totals)}
 
 
-def _pull_bns(session: requests.Session, current: data.Snapshot) -> dict[str, Pulled]:
+def _pull_bns(session: requests.Session, current: Snapshot) -> dict[str, Pulled]:
     net = bns_dynamic.parse(bns_dynamic.fetch(session)).sort_values(["year", "territory"], ignore_index=True)
     return {"bns_net_migration": Pulled(net)}
 
 
 # name -> puller.  The BNS releases, destinations and EEC tables have no machine-readable source:
 # they are curated by hand in data/ with a citation per row, and refresh leaves them alone.
-SOURCES: Mapping[str, Callable[[requests.Session, data.Snapshot], dict[str, Pulled]]] = {
+SOURCES: Mapping[str, Callable[[requests.Session, Snapshot], dict[str, Pulled]]] = {
     "worldbank": _pull_worldbank,
     "undesa": _pull_undesa,
     "bns": _pull_bns,
 }
 
 
-def check(name: str, pulled: Pulled, current: data.Snapshot) -> pd.DataFrame:
+def check(name: str, pulled: Pulled, current: Snapshot) -> pd.DataFrame:
     """Schema and sanity checks of one refreshed table against the one it would replace."""
     df = schemas.validate(schemas.coerce(pulled.frame, name), name)
     old_rows = len(current.frames[name])
@@ -86,41 +86,11 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return df.to_csv(index=False, lineterminator="\n", float_format="%.10g").encode("utf-8")
 
 
-def _atomic_write(path: Path, raw: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _archive(directory: Path, current: data.Snapshot) -> None:
-    """Keep the snapshot about to be replaced under archive/<its date>/, so embeds pinned to it
-    with ``?as_of=`` keep showing what an article was published with."""
-    target = directory / data.ARCHIVE / data.snapshot_date(current)
-    if target.exists():
-        return
-    staging = Path(tempfile.mkdtemp(dir=directory, prefix=".archive."))
-    try:
-        for name in data.TABLES:
-            for path in (directory / f"{name}.csv", provenance.path_for(directory / f"{name}.csv")):
-                shutil.copy2(path, staging / path.name)
-        target.parent.mkdir(exist_ok=True)
-        os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
 @dataclass(frozen=True)
 class Outcome:
     written: tuple[str, ...]
     failures: tuple[tuple[str, str], ...]  # (source, reason)
+    snapshot: str | None = None  # the id of the snapshot made current
 
     @property
     def ok(self) -> bool:
@@ -129,8 +99,10 @@ class Outcome:
 
 def run(directory: Path, sources: list[str], session: requests.Session,
         progress: Callable = lambda it, **kw: it, today: dt.date | None = None) -> Outcome:
-    """Refresh ``sources`` into ``directory``; writes nothing unless every source succeeded."""
-    current = data.snapshot(directory)
+    """Refresh ``sources`` into a new snapshot under ``directory``; writes nothing unless all succeeded."""
+    store = Store(directory)
+    snapshots.clean_leftovers(store)
+    current = store.current()
     staged: dict[str, tuple[pd.DataFrame, Pulled]] = {}
     failures = []
     for name in progress(sources, desc="refresh", unit="source"):
@@ -144,14 +116,14 @@ def run(directory: Path, sources: list[str], session: requests.Session,
             failures.append((name, f"malformed reply: {type(exc).__name__}: {exc}"))
     if failures:
         return Outcome((), tuple(failures))
-    accessed = (today or dt.date.today()).isoformat()
-    _archive(Path(directory), current)
+    today = today or dt.date.today()
+    files: dict[str, bytes] = {}
     for table, (df, item) in staged.items():
-        path = Path(directory) / f"{table}.csv"
         raw = to_csv_bytes(df)
         old = current.provenance[table]
-        new = replace(old, checksum=provenance.checksum_bytes(raw), date_accessed=accessed,
-                      date_published=item.date_published or old.date_published)
-        _atomic_write(path, raw)
-        _atomic_write(provenance.path_for(path), new.to_json().encode("utf-8"))
-    return Outcome(tuple(staged), ())
+        new = old.model_copy(update={"checksum": provenance.checksum_bytes(raw), "date_accessed": today.isoformat(),
+                                     "date_published": item.date_published or old.date_published})
+        files[f"{table}.csv"] = raw
+        files[f"{table}.provenance.json"] = new.to_json().encode("utf-8")
+    snapshot_id = snapshots.publish(store, current, files, today)
+    return Outcome(tuple(staged), (), snapshot_id)

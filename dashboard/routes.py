@@ -1,28 +1,29 @@
-"""Plain HTTP routes on the Flask server: health, data downloads (CSV, metadata, ZIP)."""
+"""Plain HTTP routes on the Flask server: health, data downloads (CSV, metadata, ZIP), embeds, oEmbed."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
-
-import flask
-
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import flask
 import plotly
 
-from dashboard import charts, data, datasets, downloads, embed, settings, urlstate
+from dashboard import context, datasets, downloads, embeds, settings, urlstate
+from dashboard.views import charts
 
 CACHE_CONTROL = "public, max-age=600, stale-while-revalidate=86400"
+STATIC = Path(__file__).resolve().parent / "static"
 _SUFFIXES = (".meta.json", ".csv", ".zip")
 
+blueprint = flask.Blueprint("kz", __name__)
 
+
+@blueprint.route("/healthz")
 def health() -> flask.Response:
-    """Liveness plus what the snapshot is: table row counts and "data as of" per table."""
-    snap = data.snapshot()
-    body = {"status": "ok",
+    """Liveness plus what the snapshot is: its id, table row counts and "data as of" per table."""
+    snap = context.snapshot()
+    body = {"status": "ok", "snapshot": snap.id,
             "tables": {name: {"rows": len(df), "as_of": snap.provenance[name].as_of}
                        for name, df in snap.frames.items()}}
     return flask.jsonify(body)
@@ -50,21 +51,7 @@ def cacheable(response: flask.Response, body: bytes) -> flask.Response:
     return response.make_conditional(flask.request)
 
 
-@functools.lru_cache(maxsize=512)
-def _data_body(name: str, suffix: str, items: tuple, directory: str, signature: tuple) -> tuple[bytes, str]:
-    """The bytes of one download, built once per dataset, parsed filter values and snapshot version."""
-    snap = data.snapshot(directory)
-    values = dict(items)
-    query = urlstate.encode(values, downloads.params(name))
-    if suffix == ".meta.json":
-        meta = downloads.metadata(name, snap, query=query)
-        return (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode(), "application/json"
-    rows = downloads.filtered(name, values, snap)
-    if suffix == ".csv":
-        return downloads.csv_bytes(rows, bom=values["bom"]), "text/csv"
-    return downloads.zip_bytes(name, rows, downloads.metadata(name, snap, query=query)), "application/zip"
-
-
+@blueprint.route("/data/<filename>")
 def data_file(filename: str) -> flask.Response:
     """GET /data/<dataset>.csv | .meta.json | .zip with the explorer's filters."""
     suffix = next((s for s in _SUFFIXES if filename.endswith(s)), None)
@@ -76,9 +63,7 @@ def data_file(filename: str) -> flask.Response:
         values, _notices = urlstate.parse(query_args(flask.request.args), downloads.params(name), strict=True)
     except urlstate.BadParameter as exc:
         return plain(400, str(exc))
-    snap = data.snapshot()
-    # Keyed by the parsed values: the same filters written differently share one cache entry.
-    body, mimetype = _data_body(name, suffix, tuple(sorted(values.items())), str(snap.directory), snap.signature)
+    body, mimetype = downloads.body(name, suffix, values, context.snapshot())
     response = flask.Response(body, mimetype=mimetype)
     if suffix == ".csv":
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
@@ -87,22 +72,27 @@ def data_file(filename: str) -> flask.Response:
     return cacheable(response, body)
 
 
-def embed_chart(chart_id: str) -> flask.Response:
+@blueprint.route("/embed/<chart_id>")
+@blueprint.route("/embed/claim/<claim_id>")
+def embed_chart(chart_id: str = "", claim_id: str = "") -> flask.Response:
     """GET /embed/<chart>: the chart alone, for an iframe."""
-    chart = charts.registry().get(chart_id)
+    chart_id = f"claim/{claim_id}" if claim_id else chart_id
+    registry = charts.registry(context.snapshot())
+    chart = registry.get(chart_id)
     if chart is None:
-        return plain(404, f"unknown chart '{chart_id}'; available: {', '.join(charts.registry())}")
+        return plain(404, f"unknown chart '{chart_id}'; available: {', '.join(registry)}")
     try:
         query = query_args(flask.request.args)
     except urlstate.BadParameter as exc:
         return plain(400, str(exc))
-    status, body = embed.render(chart, query)
-    if status != 200:
-        return plain(status, body)
-    raw = body.encode("utf-8")
+    rendered = embeds.render(chart, query, context.store())
+    if rendered.status != 200:
+        return plain(rendered.status, rendered.body)
+    raw = rendered.body.encode("utf-8")
     return cacheable(flask.Response(raw, mimetype="text/html"), raw)
 
 
+@blueprint.route("/oembed")
 def oembed() -> flask.Response:
     """GET /oembed?url=<a page or embed URL of this site>&format=json (oEmbed 1.0, type "rich")."""
     args = flask.request.args
@@ -120,7 +110,11 @@ def oembed() -> flask.Response:
     host = flask.request.host_url.rstrip("/")
     if parts.netloc and parts.netloc != urlsplit(host).netloc:
         return plain(404, f"no embed for {url}: not a URL of this site")
-    chart = _chart_for_path(parts.path)
+    snap = context.snapshot()
+    if parts.path.startswith("/embed/"):
+        chart = charts.registry(snap).get(parts.path[len("/embed/"):].strip("/"))
+    else:
+        chart = charts.for_page(snap, parts.path)
     if chart is None:
         return plain(404, f"no embed for {url}")
     query = ("?" + parts.query) if parts.query else ""
@@ -128,26 +122,33 @@ def oembed() -> flask.Response:
     width = maxwidth or 600
     return flask.jsonify({
         "version": "1.0", "type": "rich", "provider_name": "kz-emigration", "provider_url": host + "/",
-        "title": charts.title(chart), "width": width, "height": height,
-        "html": embed.iframe_html(f"{host}/embed/{chart.id}{query}", charts.title(chart), chart.id, query, height)
+        "title": chart.title_in(), "width": width, "height": height,
+        "html": embeds.iframe_html(f"{host}/embed/{chart.id}{query}", chart.title_in(), chart.id, query, height)
         + f'<script src="{host}/embed-resize.js" defer></script>',
     })
 
 
-def _chart_for_path(path: str):
-    """/embed/<chart> -> that chart; a page path -> its first chart."""
-    registry = charts.registry()
-    if path.startswith("/embed/"):
-        return registry.get(path[len("/embed/"):].strip("/"))
-    return next((c for c in registry.values() if c.page == (path.rstrip("/") or "/")), None)
-
-
 def static_file(path: Path, mimetype: str) -> flask.Response:
     raw = path.read_bytes()
-    response = flask.Response(raw, mimetype=mimetype)
-    return cacheable(response, raw)
+    return cacheable(flask.Response(raw, mimetype=mimetype), raw)
 
 
+@blueprint.route("/embed-static/plotly.min.js")
+def plotly_js() -> flask.Response:
+    return static_file(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", "text/javascript")
+
+
+@blueprint.route("/embed.js")
+def embed_js() -> flask.Response:
+    return static_file(STATIC / "embed.js", "text/javascript")
+
+
+@blueprint.route("/embed-resize.js")
+def embed_resize_js() -> flask.Response:
+    return static_file(STATIC / "embed-resize.js", "text/javascript")
+
+
+@blueprint.after_app_request
 def frame_policy(response: flask.Response) -> flask.Response:
     """Embeds may be framed by the sites in KZ_EMBED_FRAME_ANCESTORS; every other page only by itself."""
     if flask.request.path.startswith("/embed/"):
@@ -157,18 +158,3 @@ def frame_policy(response: flask.Response) -> flask.Response:
         response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
-
-
-def register(server: flask.Flask) -> None:
-    server.add_url_rule("/healthz", "healthz", health)
-    server.add_url_rule("/data/<filename>", "data_file", data_file)
-    server.add_url_rule("/embed/<chart_id>", "embed_chart", embed_chart)
-    server.add_url_rule("/embed/claim/<claim_id>", "embed_claim", lambda claim_id: embed_chart(f"claim/{claim_id}"))
-    server.add_url_rule("/oembed", "oembed", oembed)
-    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    server.add_url_rule("/embed-static/plotly.min.js", "plotly_js",
-                        lambda: static_file(plotly_js, "text/javascript"))
-    server.add_url_rule("/embed.js", "embed_js", lambda: static_file(embed.STATIC / "embed.js", "text/javascript"))
-    server.add_url_rule("/embed-resize.js", "embed_resize_js",
-                        lambda: static_file(embed.STATIC / "embed-resize.js", "text/javascript"))
-    server.after_request(frame_policy)

@@ -6,8 +6,9 @@ embed routes parse strictly (a bad value is a 400 naming the parameter and what 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlencode
 
 from dashboard.i18n import _
@@ -27,20 +28,31 @@ class BadParameter(ValueError):
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: str  # "codes" (ISO3 list), "years" (range), "choice", "flag"
+    kind: str  # "codes" (ISO3 list), "names" (lower-case names list), "years" (range), "choice", "flag", "pattern"
     default: Any
-    choices: tuple = ()  # allowed codes / choices; for "years": (first, last)
+    choices: tuple = ()  # allowed codes / names / choices; for "years": (first, last)
     help: str = ""
     label: str = ""  # short English label of the control (through _() when shown)
+    # "pattern": the value's shape (a regex) and its cast; whether it exists is checked against the data later
+    pattern: str = ""
+    cast: Callable[[str], Any] = str
 
     def allowed(self) -> str:
         if self.kind == "years":
             lo, hi = self.choices
             return f"a year {lo}..{hi} or a range like {lo}..{hi}"
         if self.kind == "codes":
+            if len(self.choices) > 12:  # every ISO 3166 country: name the rule, not 250 codes
+                extra = [c for c in self.choices if len(c) != 3]
+                return (f"ISO3 codes joined with '{SEP}', like DEU{SEP}RUS"
+                        + (f", or the groups {', '.join(extra)}" if extra else ""))
             return f"codes joined with '{SEP}' from {SEP.join(self.choices)}"
+        if self.kind == "names":
+            return f"names joined with '{SEP}' from {SEP.join(self.choices)}"
         if self.kind == "flag":
             return "0 or 1"
+        if self.kind == "pattern":
+            return self.help
         return " | ".join(str(c) for c in self.choices)
 
     def parse(self, raw: str) -> Any:
@@ -60,10 +72,20 @@ class Param:
             if not codes or bad:
                 raise BadParameter(self.name, raw, self.allowed())
             return tuple(dict.fromkeys(codes))
+        if self.kind == "names":
+            # Lower-case names kept in the canonical order; an empty value is a valid choice of none.
+            names = [n.strip().lower() for n in raw.split(SEP) if n.strip()]
+            if any(n not in self.choices for n in names):
+                raise BadParameter(self.name, raw, self.allowed())
+            return tuple(c for c in self.choices if c in names)
         if self.kind == "flag":
             if raw not in ("0", "1"):
                 raise BadParameter(self.name, raw, self.allowed())
             return raw == "1"
+        if self.kind == "pattern":
+            if not re.fullmatch(self.pattern, raw, flags=re.IGNORECASE):
+                raise BadParameter(self.name, raw, self.allowed())
+            return self.cast(raw)
         value = next((c for c in self.choices if str(c) == raw), None)
         if value is None:
             raise BadParameter(self.name, raw, self.allowed())
@@ -73,7 +95,7 @@ class Param:
         if self.kind == "years":
             first, last = value
             return str(first) if first == last else f"{first}{RANGE}{last}"
-        if self.kind == "codes":
+        if self.kind in ("codes", "names"):
             return SEP.join(value)
         if self.kind == "flag":
             return "1" if value else "0"
@@ -113,3 +135,11 @@ def encode(values: Mapping[str, Any], params: Sequence[Param]) -> str:
     pairs = [(p.name, p.encode(values[p.name])) for p in params
              if p.name in values and values[p.name] != p.default and values[p.name] is not None]
     return ("?" + urlencode(pairs, safe=SEP + ".")) if pairs else ""
+
+
+def with_lang(url: str, lang: str) -> str:
+    """A query string ("?years=2010..2020", or "") or a URL that keeps the reader's language (English,
+    the default, stays out of it)."""
+    if not lang or lang == "en":
+        return url
+    return url + ("&" if "?" in url else "?") + urlencode({"lang": lang})

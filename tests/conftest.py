@@ -1,4 +1,9 @@
-"""Shared fixtures: a throwaway copy of the shipped snapshot, so no test can change data/."""
+"""Shared fixtures: a small frozen snapshot for every test that is not about the shipped figures.
+
+``tests/fixtures/snapshot/`` is a data folder of its own (pointer + one snapshot), frozen: a refresh of
+``data/`` never changes it, so tests that assert numbers assert the fixture's, and the shipped published
+figures are asserted in one place (``tests/test_shipped_figures.py``).
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,47 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import snapshots
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_DATA = FIXTURES / "snapshot"
 
 
-def pytest_configure(config):
-    """Dash pages can register themselves only once an app exists, and test modules import page
-    modules at collection time: build the app first."""
-    from dashboard.app import default_app
+@pytest.fixture(autouse=True)
+def _fixture_data_dir(monkeypatch):
+    """Every test reads the frozen fixture snapshot unless it points KZ_DATA_DIR elsewhere itself."""
+    monkeypatch.setenv("KZ_DATA_DIR", str(FIXTURE_DATA))
 
-    default_app()
+
+@pytest.fixture(scope="session")
+def store() -> snapshots.Store:
+    return snapshots.Store(FIXTURE_DATA)
+
+
+@pytest.fixture(scope="session")
+def snap(store) -> snapshots.Snapshot:
+    """The frozen fixture snapshot (loaded once per test session; its caches are shared by the tests)."""
+    return store.current()
 
 
 @pytest.fixture
-def snapshot_copy(tmp_path: Path) -> Path:
-    """A copy of data/ that a test may refresh or break without touching the real snapshot."""
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of the fixture data folder that a test may refresh or break without touching the original."""
     target = tmp_path / "data"
-    shutil.copytree(DATA, target)
+    shutil.copytree(FIXTURE_DATA, target)
     return target
+
+
+@pytest.fixture
+def app():
+    """A fresh app on the fixture snapshot (``create_app`` is a real factory: building one is cheap)."""
+    from dashboard.app import create_app
+
+    return create_app(FIXTURE_DATA)
+
+
+@pytest.fixture
+def client(app):
+    return app.server.test_client()

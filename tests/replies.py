@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 
-from dashboard import data
+from dashboard.snapshots import Snapshot
 from dashboard.countries import EAEU, m49_numeric
 from tests.sources.test_undesa import build_workbook
 
@@ -23,7 +23,7 @@ WB_URL = re.compile(r"https://api\.worldbank\.org/v2/country/.*")
 _M49 = {"ARM": 51, "BLR": 112, "KAZ": 398, "KGZ": 417, "RUS": 643}
 
 
-def bns_csv(snap: data.Snapshot) -> str:
+def bns_csv(snap: Snapshot) -> str:
     """The dynamic-table export: tab-separated, quoted, thousands separated by a no-break space."""
     lines = [BNS_HEADER]
     for row in snap.frames["bns_net_migration"].itertuples():
@@ -34,7 +34,7 @@ def bns_csv(snap: data.Snapshot) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def worldbank_reply(snap: data.Snapshot, url: str, per_page: int = 100) -> tuple[int, dict, str]:
+def worldbank_reply(snap: Snapshot, url: str, per_page: int = 100) -> tuple[int, dict, str]:
     """A World Bank API v2 page for the indicator, countries and page the URL asks for; newest year first."""
     parsed = urlparse(url)
     # /v2/country/<A;B;C>/indicator/<ID>
@@ -62,7 +62,7 @@ def worldbank_reply(snap: data.Snapshot, url: str, per_page: int = 100) -> tuple
     return 200, {}, json.dumps([meta, records])
 
 
-def undesa_workbook(snap: data.Snapshot, revision: int) -> bytes:
+def undesa_workbook(snap: Snapshot, revision: int) -> bytes:
     stock = snap.frames["undesa_stock"]
     stock = stock[stock["revision"] == revision]
     years = sorted(stock["year"].unique())

@@ -10,16 +10,9 @@ import zipfile
 import pandas as pd
 import pytest
 
-from dashboard import datasets, downloads, explorer_filters
+from dashboard import context, datasets, downloads, explorer_filters, urlstate
 
 DATASETS = list(datasets.DATASETS)
-
-
-@pytest.fixture(scope="module")
-def client():
-    from dashboard.app import default_app
-
-    return default_app().server.test_client()
 
 
 def read_csv(response) -> pd.DataFrame:
@@ -27,12 +20,12 @@ def read_csv(response) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("name", DATASETS)
-def test_every_dataset_downloads_whole_with_source_and_status(client, name):
+def test_every_dataset_downloads_whole_with_source_and_status(client, snap, name):
     response = client.get(f"/data/{name}.csv")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     df = read_csv(response)
-    assert len(df) == len(datasets.get(name))
+    assert len(df) == len(datasets.get(name, snap))
     assert list(df.columns) == list(datasets.DATASETS[name].columns)
     assert "source" in df.columns and (df["source"] != "").all()
 
@@ -57,10 +50,10 @@ def test_filters_select_exactly_the_rows_asked_for(client, name, query, check):
     assert len(df) > 0 and check(df)
 
 
-def test_csv_equals_what_the_explorer_filter_selects(client):
+def test_csv_equals_what_the_explorer_filter_selects(client, snap):
     """The page's Download button must give exactly the rows on screen."""
     values = {"countries": ("DEU", "UKR"), "years": (2000, 2020), "revision": 2020}
-    on_screen = explorer_filters.apply(datasets.get("migrant-stock"), "migrant-stock", values)
+    on_screen = explorer_filters.apply(datasets.get("migrant-stock", snap), "migrant-stock", values)
     response = client.get("/data/migrant-stock.csv?countries=DEU~UKR&years=2000..2020&revision=2020")
     assert response.data.decode("utf-8") == downloads.csv_text(on_screen)
 
@@ -153,3 +146,25 @@ def test_zip_holds_csv_metadata_and_readme_with_citation(client):
     assert meta["citation"] in readme and "CC BY 3.0 IGO" in readme
     # the same content gives the same bytes, so the ETag is stable
     assert client.get("/data/migrant-stock.zip?countries=MNG~USA&revision=2020").data == response.data
+
+
+def test_the_same_filters_written_differently_are_built_once_and_a_bad_one_never(app, client):
+    """Downloads are cached per snapshot by the parsed filters: case and defaults do not make new entries,
+    and a 400 leaves nothing behind (junk queries cannot push real downloads out)."""
+    with app.server.test_request_context("/"):
+        cache = context.snapshot().caches["download"]
+    before = len(cache)
+    first = client.get("/data/eaeu.csv?countries=KAZ~RUS&years=2000..2010")
+    for same in ("countries=kaz~rus&years=2000..2010", "years=2000..2010&countries=KAZ~RUS&bom=0"):
+        again = client.get(f"/data/eaeu.csv?{same}")
+        assert again.status_code == 200 and again.data == first.data, same
+    assert len(cache) == before + 1
+    for junk in ("countries=XXX", "years=soon", "colour=red"):
+        assert client.get(f"/data/eaeu.csv?{junk}").status_code == 400
+    assert len(cache) == before + 1
+
+
+def test_body_is_one_object_per_snapshot_and_canonical_query(snap):
+    values = urlstate.parse({"countries": "KAZ"}, downloads.params("eaeu"), strict=True)[0]
+    same = urlstate.parse({"countries": "kaz", "bom": "0"}, downloads.params("eaeu"), strict=True)[0]
+    assert downloads.body("eaeu", ".csv", values, snap) is downloads.body("eaeu", ".csv", same, snap)

@@ -13,8 +13,8 @@ ALL = tuple(datasets.DATASETS)
 
 
 @pytest.fixture(scope="module")
-def frames():
-    return {name: datasets.get(name) for name in ALL}
+def frames(snap):
+    return {name: datasets.get(name, snap) for name in ALL}
 
 
 def parse(name, query):

@@ -24,3 +24,32 @@ def test_a_period_knows_its_months_end_and_place_on_a_yearly_axis(period, months
 def test_anything_else_is_refused(bad):
     with pytest.raises(ValueError):
         periods.months(bad)
+
+
+@pytest.mark.parametrize("period, label, sentence, short, tag, tick", [
+    ("2024", "2024", "2024", "2024", "", "2024"),
+    ("2022-H1", "first half of 2022", "the first half of 2022", "2022 H1", "H1", "2022<br>H1<br>(partial)"),
+    ("2022-H2", "second half of 2022", "the second half of 2022", "2022 H2", "H2", "2022<br>H2<br>(partial)"),
+    ("2022-Q1", "January–March 2022 (first quarter)", "the first quarter of 2022", "2022 Q1", "Q1",
+     "2022<br>Q1<br>(partial)"),
+    ("2023-Q1-Q3", "January–September 2023 (nine months)", "January–September 2023", "2023 Jan–Sept", "Q1–Q3",
+     "2023<br>Q1–Q3<br>(partial)"),
+])
+def test_every_wording_of_a_period_says_when_it_is_partial(period, label, sentence, short, tag, tick):
+    """One module words periods for titles, sentences, axes and markers: a partial period never reads as a year."""
+    assert periods.label(period) == label
+    assert periods.in_sentence(period) == sentence
+    assert periods.short(period) == short
+    assert periods.tag(period) == tag
+    assert periods.tick(period) == tick
+
+
+def test_periods_sort_by_when_they_end():
+    shuffled = ["2022", "2022-Q1-Q3", "2022-Q1", "2022-H1", "2021"]
+    assert sorted(shuffled, key=periods.sort_key) == ["2021", "2022-Q1", "2022-H1", "2022-Q1-Q3", "2022"]
+
+
+def test_month_names_come_from_the_locale():
+    """CLDR month names (Babel), not a typed list: the Russian label names the months in Russian."""
+    assert periods.label("2023-Q1-Q3", "ru").startswith("январь–сентябрь 2023")
+    assert periods.month_name(9, "kk").lower() == "қыркүйек"

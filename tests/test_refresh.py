@@ -1,7 +1,7 @@
-"""`kz-emigration refresh`: live sources (mocked like their real replies) into an atomic snapshot swap.
+"""`kz-emigration refresh`: live sources (mocked like their real replies) into a new snapshot, switched atomically.
 
-A failed refresh must leave every byte of the old snapshot in place, say which source failed and
-why, and exit non-zero.
+A refresh writes a new snapshot folder and moves the pointer; a failed one must leave every byte of the
+data folder in place, say which source failed and why, and exit non-zero.
 """
 
 from __future__ import annotations
@@ -16,22 +16,22 @@ import pytest
 import requests
 import responses
 
-from dashboard import cli, data, provenance, refresh
+from dashboard import cli, provenance, refresh, snapshots
 from dashboard.sources import bns_dynamic, undesa
 from dashboard.sources._http import make_session
 from tests import replies
 
 
 def digest(directory: Path) -> dict[str, str]:
-    """Every file under the snapshot folder (archives included), by relative path."""
+    """Every file under the data folder (every snapshot and the pointer), by relative path."""
     return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
-def live(snapshot_copy: Path):
+def live(data_copy: Path):
     """Every source answers like the real one, with the snapshot's own figures."""
-    snap = data.snapshot(snapshot_copy)
+    snap = snapshots.Store(data_copy).current()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.add_callback(responses.GET, replies.WB_URL,
                           callback=lambda req: replies.worldbank_reply(snap, req.url))
@@ -48,13 +48,15 @@ def run(directory: Path, sources=None):
                        today=dt.date(2026, 11, 25))
 
 
-def test_refresh_reproduces_the_snapshot_and_updates_provenance(live, snapshot_copy: Path):
+def test_refresh_reproduces_the_snapshot_and_updates_provenance(live, data_copy: Path):
     """Replies carrying the published figures give back the same tables, with fresh checksums."""
-    before = data.snapshot(snapshot_copy)
-    outcome = run(snapshot_copy)
+    store = snapshots.Store(data_copy)
+    before = store.current()
+    outcome = run(data_copy)
     assert outcome.ok, outcome.failures
     assert set(outcome.written) == {"wdi", "undesa_stock", "undesa_origin_totals", "bns_net_migration"}
-    after = data.snapshot(snapshot_copy)
+    assert outcome.snapshot == store.current_id() == "2026-11-25-2"
+    after = store.current()
     for name in ("undesa_origin_totals", "bns_net_migration"):
         pd.testing.assert_frame_equal(after.frame(name).reset_index(drop=True),
                                       before.frame(name).reset_index(drop=True), check_dtype=False)
@@ -65,36 +67,42 @@ def test_refresh_reproduces_the_snapshot_and_updates_provenance(live, snapshot_c
     pd.testing.assert_frame_equal(eaeu, before.frame("wdi").reset_index(drop=True), check_dtype=False)
     assert {"DEU", "USA", "MNG"} <= set(wdi.loc[wdi["indicator"] == "SP.POP.TOTL", "iso3"])
     for name in outcome.written:
-        prov = provenance.read(provenance.path_for(snapshot_copy / f"{name}.csv"))
-        assert prov.checksum == provenance.checksum(snapshot_copy / f"{name}.csv")
+        prov = provenance.read(provenance.path_for(after.directory / f"{name}.csv"))
+        assert prov.checksum == provenance.checksum(after.directory / f"{name}.csv")
         assert prov.date_accessed == "2026-11-25"
     assert after.provenance["wdi"].date_published == "2026-07-13"
     # the curated tables are not touched
     assert after.provenance["bns_releases"] == before.provenance["bns_releases"]
 
 
-def test_refresh_of_one_source_touches_only_its_tables(live, snapshot_copy: Path):
-    before = digest(snapshot_copy)
-    assert run(snapshot_copy, ["bns"]).ok
-    after = digest(snapshot_copy)
-    changed = {name for name in before if before[name] != after[name]}
+def test_refresh_of_one_source_changes_only_its_tables_in_the_new_snapshot(live, data_copy: Path):
+    store = snapshots.Store(data_copy)
+    old = store.current()
+    outcome = run(data_copy, ["bns"])
+    assert outcome.ok
+    new, old_files = store.current(), digest(old.directory)
+    changed = {name for name, sha in digest(new.directory).items() if old_files.get(name) != sha}
     assert changed <= {"bns_net_migration.csv", "bns_net_migration.provenance.json"}
-    archived = {name for name in after if name.startswith("archive/")}
-    assert archived, "the replaced snapshot was not archived"
 
 
-def test_the_replaced_snapshot_is_archived_for_pinned_embeds(live, snapshot_copy: Path):
+def test_the_old_snapshot_stays_whole_for_pinned_embeds(live, data_copy: Path):
     """An article's embed pinned with ?as_of= must keep showing the numbers it was published with."""
-    old = data.snapshot(snapshot_copy)
-    old_date = data.snapshot_date(old)
-    before = digest(snapshot_copy)
-    assert run(snapshot_copy, ["bns"]).ok
-    archive = data.archived(snapshot_copy)
-    assert list(archive) == [old_date]
-    for name in data.TABLES:
-        assert digest(archive[old_date])[f"{name}.csv"] == before[f"{name}.csv"]
-    pinned = data.snapshot(archive[old_date])
+    store = snapshots.Store(data_copy)
+    old = store.current()
+    before = digest(old.directory)
+    assert run(data_copy, ["bns"]).ok
+    assert store.ids() == ["2026-11-25", "2026-11-25-2"]
+    assert digest(old.directory) == before, "a published snapshot folder is never rewritten"
+    pinned = store.get(old.id)
     pd.testing.assert_frame_equal(pinned.frame("bns_net_migration"), old.frame("bns_net_migration"))
+
+
+def test_refresh_cleans_what_an_interrupted_one_left(live, data_copy: Path):
+    leftover = data_copy / snapshots.FOLDER / ".new-interrupted"
+    leftover.mkdir()
+    (leftover / "wdi.csv").write_text("half written")
+    assert run(data_copy, ["bns"]).ok
+    assert not leftover.exists()
 
 
 FAULTS = {
@@ -126,42 +134,41 @@ def replies_header():
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=list(FAULTS))
-def test_a_failed_refresh_leaves_the_snapshot_byte_for_byte(live, snapshot_copy: Path, fault: str):
+def test_a_failed_refresh_leaves_the_snapshot_byte_for_byte(live, data_copy: Path, fault: str):
     """Whatever breaks upstream, readers keep the old numbers and the operator learns what broke."""
     source, break_it, expected = FAULTS[fault]
     break_it(live)
-    before = digest(snapshot_copy)
-    outcome = run(snapshot_copy)
+    before = digest(data_copy)
+    outcome = run(data_copy)
     assert not outcome.ok
     assert [s for s, _ in outcome.failures] == [source]
     assert expected in outcome.failures[0][1]
-    assert digest(snapshot_copy) == before
-    assert not list(snapshot_copy.glob(".*.tmp")), "temporary files left behind"
+    assert digest(data_copy) == before, "a failed refresh left a file behind or changed one"
 
 
-def test_a_reply_much_smaller_than_the_snapshot_is_refused(live, snapshot_copy: Path):
+def test_a_reply_much_smaller_than_the_snapshot_is_refused(live, data_copy: Path):
     """A reply that validates but has lost most rows (a truncated export) must not replace the table."""
-    snap = data.snapshot(snapshot_copy)
+    snap = snapshots.Store(data_copy).current()
     short = replies.bns_csv(snap).split("\r\n")
     live.replace(responses.GET, bns_dynamic.url(), body="\r\n".join(short[:6]) + "\r\n")
-    before = digest(snapshot_copy)
-    outcome = run(snapshot_copy, ["bns"])
+    before = digest(data_copy)
+    outcome = run(data_copy, ["bns"])
     assert not outcome.ok and "rows" in outcome.failures[0][1]
-    assert digest(snapshot_copy) == before
+    assert digest(data_copy) == before
 
 
-def test_cli_exits_non_zero_and_names_the_failed_source(live, snapshot_copy: Path, capsys):
+def test_cli_exits_non_zero_and_names_the_failed_source(live, data_copy: Path, capsys):
     live.replace(responses.GET, replies.WB_URL, status=503)
-    before = digest(snapshot_copy)
-    code = cli.main(["refresh", "--data-dir", str(snapshot_copy), "--source", "worldbank"])
+    before = digest(data_copy)
+    code = cli.main(["refresh", "--data-dir", str(data_copy), "--source", "worldbank"])
     err = capsys.readouterr().err
     assert code == 1
     assert "worldbank" in err and "503" in err and "unchanged" in err
-    assert digest(snapshot_copy) == before
+    assert digest(data_copy) == before
 
 
-def test_cli_refresh_succeeds_with_progress(live, snapshot_copy: Path, capsys):
-    code = cli.main(["refresh", "--data-dir", str(snapshot_copy), "--source", "bns"])
+def test_cli_refresh_succeeds_with_progress(live, data_copy: Path, capsys):
+    code = cli.main(["refresh", "--data-dir", str(data_copy), "--source", "bns"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert "refreshed bns_net_migration" in captured.out

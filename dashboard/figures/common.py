@@ -43,7 +43,3 @@ def base_layout(fig: go.Figure, title: str, source: str, *, height: int = 420) -
 def status_label(status: str, lang: str = "en") -> str:
     return {"final": _("final", lang), "preliminary": _("preliminary", lang), "rounded": _("rounded", lang)}.get(
         status, status)
-
-
-def fmt_int(value) -> str:
-    return f"{int(value):,}"

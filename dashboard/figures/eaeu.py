@@ -7,13 +7,13 @@ trace; partial EEC periods (quarter, half-year, nine months) are labelled as par
 
 from __future__ import annotations
 
-import re
 from typing import Iterable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard import periods
 from dashboard.countries import EAEU, country_name
 from dashboard.figures.common import COUNTRY_COLOURS, PALETTE, base_layout
 from dashboard.i18n import _
@@ -196,40 +196,6 @@ def rank_figure(ranks: pd.DataFrame, *, years: tuple[int, int], source: str, lan
     return fig
 
 
-_PARTIAL_END = re.compile(r"(?:-(Q[1-4]|H[12]))+$")
-
-
-def _period_key(period: str, year: int) -> tuple[int, int, str]:
-    """Chronological order: by year, then by the month the period ends (a whole year ends in December)."""
-    end = 12
-    match = _PARTIAL_END.search(period)
-    if match:
-        last = period.rsplit("-", 1)[-1]
-        end = int(last[1]) * (3 if last[0] == "Q" else 6)
-    return year, end, period
-
-
-def period_label(period: str, period_type: str, lang: str = "en") -> str:
-    """"2019-Q1" -> "2019 Q1 (quarter, partial)"; a whole year stays "2020"."""
-    if period_type == "year":
-        return period
-    shown = period.replace("-", " ", 1).replace("-", "–")
-    return _("{period} ({kind}, partial)", lang, period=shown, kind=_period_kind(period_type, lang))
-
-
-def _period_kind(period_type: str, lang: str) -> str:
-    kinds = {"quarter": _("quarter", lang), "half-year": _("half-year", lang), "nine-months": _("nine months", lang)}
-    return kinds.get(period_type, period_type)
-
-
-def period_tick(period: str, period_type: str, lang: str = "en") -> str:
-    """A short axis label: "2019<br>Q1<br>(partial)"; a whole year stays "2020" (fits five on a phone)."""
-    if period_type == "year":
-        return period
-    year, _sep, part = period.partition("-")
-    return f"{year}<br>{part.replace('-', '–')}<br>" + _("(partial)", lang)
-
-
 def eec_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tuple[int, int], source: str,
                lang: str = "en") -> go.Figure:
     """EEC departures, arrivals and net as published: one panel per measure, grouped bars per period.
@@ -253,17 +219,16 @@ def eec_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tuple[int, 
                         subplot_titles=[titles[m] for m in measures])
     base_layout(fig, title, source, height=height)
     _fit_below(fig, height, ticks=64)
-    periods = rows[["period", "period_type", "year"]].drop_duplicates()
-    periods = sorted(periods.itertuples(index=False), key=lambda p: _period_key(p.period, p.year))
-    ticks = {p.period: period_tick(p.period, p.period_type, lang) for p in periods}
-    labels = {p.period: period_label(p.period, p.period_type, lang) for p in periods}
+    shown = sorted(rows["period"].unique(), key=periods.sort_key)
+    ticks = {p: periods.tick(p, lang) for p in shown}
+    labels = {p: periods.label(p, lang) for p in shown}
     shown_in_legend: set[str] = set()
     for row, measure in enumerate(measures, start=1):
         for iso3 in _ordered(countries):
             sel = rows[(rows["measure"] == measure) & (rows["iso3"] == iso3)]
             if sel.empty:
                 continue
-            sel = sel.assign(_key=[_period_key(p, y) for p, y in zip(sel["period"], sel["year"])]).sort_values("_key")
+            sel = sel.assign(_key=sel["period"].map(periods.sort_key)).sort_values("_key")
             notes = [str(n) if pd.notna(n) else "" for n in sel["note"]]
             emphasised = iso3 == EMPHASISED
             fig.add_trace(go.Bar(
@@ -277,7 +242,7 @@ def eec_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tuple[int, 
                                "%{y:,}<br>%{customdata[1]}<extra></extra>"),
                 meta={"iso3": iso3, "measure": measure}), row=row, col=1)
             shown_in_legend.add(iso3)
-    fig.update_xaxes(categoryorder="array", categoryarray=[ticks[p.period] for p in periods], type="category",
+    fig.update_xaxes(categoryorder="array", categoryarray=[ticks[p] for p in shown], type="category",
                      tickangle=0)
     fig.update_yaxes(title_text=None, zeroline=True, tickformat="~s")
     fig.update_layout(barmode="group", bargap=0.2, uniformtext={"minsize": 9, "mode": "hide"})

@@ -1,7 +1,7 @@
 """Small charts for the story page: one per kind of claim, each showing what the verdict rests on.
 
 Pure functions: frames and options (+ the derived source line and ``lang``) in, ``go.Figure`` out; no
-I/O, no dataset reads (``dashboard.story_charts`` reads the data and calls these).
+I/O, no dataset reads (each rule of ``dashboard.claims.rules`` reads the data and calls these).
 
 * :func:`range_figure` -- a yearly series with the claimed range drawn as a labelled band; each year's
   marker says whether the figure is inside, outside or too close to call (symbol, not colour alone).
@@ -22,7 +22,7 @@ from typing import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import periods
+from dashboard import formatting, periods
 from dashboard.countries import country_name
 from dashboard.figures.common import PALETTE, base_layout, status_label
 from dashboard.i18n import _
@@ -40,28 +40,6 @@ OUTCOME_STYLE = {
 HOLLOW = ("preliminary", "rounded")  # statuses drawn with hollow markers (as on the trends page)
 HIGHLIGHT = PALETTE["vermillion"]
 OTHER = PALETTE["blue"]
-
-
-def ordinal(n: int, lang: str = "en") -> str:
-    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
-    if 10 <= n % 100 <= 20 or n % 10 not in (1, 2, 3):
-        return _("{n}th", lang, n=n)
-    return {1: _("{n}st", lang, n=n), 2: _("{n}nd", lang, n=n), 3: _("{n}rd", lang, n=n)}[n % 10]
-
-
-def number(value) -> str:
-    """29088 -> "29,088"; 0.14 -> "0.14" (as the verdict summaries write figures)."""
-    value = float(value)
-    return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}"
-
-
-def _short(value: float) -> str:
-    """Axis ticks: 1,000 -> "1k", 1,000,000 -> "1M"."""
-    if value >= 1_000_000:
-        return f"{value / 1_000_000:g}M"
-    if value >= 1_000:
-        return f"{value / 1_000:g}k"
-    return f"{value:g}"
 
 
 def _fit(fig: go.Figure, *, legend_rows: int = 1, ticks: int = 28, entry_fraction: float | None = None) -> go.Figure:
@@ -166,7 +144,7 @@ def range_figure(rows: pd.DataFrame, *, low: float, high: float, label: str, tit
         if part.empty:
             continue
         statuses = [str(s) for s in part["status"]]
-        hover = [_("{year}: {value} ({status})", lang, year=int(r.year), value=number(r.value),
+        hover = [_("{year}: {value} ({status})", lang, year=int(r.year), value=formatting.number(r.value, lang),
                    status=status_label(str(r.status), lang)) + "<br>" + names[outcome]
                  for r in part.itertuples(index=False)]
         fig.add_trace(go.Scatter(
@@ -189,12 +167,6 @@ def range_figure(rows: pd.DataFrame, *, low: float, high: float, label: str, tit
 
 # --- a rank per year / period ------------------------------------------------------------------------------
 
-def _period_tag(period: str) -> str:
-    """The partial part of a period as published: "2020-Q1-Q3" -> "Q1–Q3", "2021-H1" -> "H1"."""
-    parts = period.split("-")[1:]
-    return "–".join(parts)
-
-
 def rank_figure(rows: pd.DataFrame, *, target: str, rank: int = 1, label: str, title: str, source: str,
                 period_labels: dict[str, str] | None = None, series_labels: dict[str, str] | None = None,
                 lang: str = "en") -> go.Figure:
@@ -203,9 +175,9 @@ def rank_figure(rows: pd.DataFrame, *, target: str, rank: int = 1, label: str, t
     ``rows``: columns series, period, year, rank, of, value (per 1,000); rows without a rank are left
     out (a gap).  One trace per series, never merged: a yearly series as a stepped line with markers; a
     series with partial periods as markers only, each tagged with its part of the year ("Q1", "Q1–Q3",
-    "H1") and placed at its middle month (a quarter is never drawn as a year).  ``period_labels`` maps a
-    period to its words for the hover ("January–September 2020"); ``series_labels`` a series to a short
-    legend name.
+    "H1") and placed at its middle month (a quarter is never drawn as a year).  The hover names a period
+    in words (``periods.label``: "January–September 2020 (nine months)") unless ``period_labels`` maps it;
+    ``series_labels`` maps a series to a short legend name.
     """
     fig = _start(title, source, "rank", SMALL_HEIGHT)
     fig.update_layout(margin={"l": 44})
@@ -224,8 +196,9 @@ def rank_figure(rows: pd.DataFrame, *, target: str, rank: int = 1, label: str, t
         part = part.sort_values("x")
         yearly = all("-" not in str(p) for p in part["period"])
         hover = [_("{period}: {rank} of {of} ({value} per 1,000)", lang,
-                   period=period_labels.get(str(r.period), str(r.period)), rank=ordinal(int(r.rank), lang),
-                   of=int(r.of), value=number(r.value)) for r in part.itertuples(index=False)]
+                   period=period_labels.get(str(r.period)) or periods.label(str(r.period), lang),
+                   rank=formatting.ordinal(int(r.rank), lang), of=int(r.of), value=formatting.number(r.value, lang))
+                 for r in part.itertuples(index=False)]
         common = dict(name=series_labels.get(series, series), legendrank=i,
                       hovertemplate="%{hovertext}<extra></extra>",
                       meta={"series": series, "periods": [str(p) for p in part["period"]]})
@@ -244,11 +217,11 @@ def rank_figure(rows: pd.DataFrame, *, target: str, rank: int = 1, label: str, t
             positions = ["bottom center" if k % 2 == 0 else "top center" for k in range(len(part))]
             fig.add_trace(go.Scatter(
                 x=list(part["x"]), y=[int(r) for r in part["rank"]], mode="markers+text", hovertext=hover,
-                text=[_period_tag(str(p)) for p in part["period"]], textposition=positions, cliponaxis=False,
+                text=[periods.tag(str(p), lang) for p in part["period"]], textposition=positions, cliponaxis=False,
                 textfont={"size": 11, "color": colour}, marker=marker, **common))
     first, last = int(rows["year"].min()), int(rows["year"].max())
     fig.update_yaxes(range=[most + 0.7, 0.0], tickvals=list(range(1, most + 1)),
-                     ticktext=[ordinal(n, lang) for n in range(1, most + 1)], zeroline=False, title=None,
+                     ticktext=[formatting.ordinal(n, lang) for n in range(1, most + 1)], zeroline=False, title=None,
                      separatethousands=False, showgrid=True)
     fig.update_xaxes(range=[first - 0.6, last + 1], **_year_ticks(first, last))
     return _fit(fig, legend_rows=rows["series"].nunique())
@@ -279,7 +252,7 @@ def stock_bar(rows: pd.DataFrame, *, highlight: Sequence[str], top: int, title: 
     labels = []
     for r in shown.itertuples(index=False):
         name = country_name(r.destination, lang)
-        name = f"{ordinal(int(r.rank), lang)} {name}"
+        name = f"{formatting.ordinal(int(r.rank), lang)} {name}"
         labels.append(f"<b>{name}</b>" if r.destination in highlight else name)
     shown = shown.assign(label=labels)
     longest = max(len(country_name(d, lang)) + 5 for d in shown["destination"])
@@ -302,12 +275,13 @@ def stock_bar(rows: pd.DataFrame, *, highlight: Sequence[str], top: int, title: 
         if part.empty:
             continue
         hover = [_("{name}: {value} people ({rank} of {of})", lang, name=country_name(r.destination, lang),
-                   value=number(r.value), rank=ordinal(int(r.rank), lang), of=len(rows))
+                   value=formatting.number(r.value, lang), rank=formatting.ordinal(int(r.rank), lang),
+                   of=len(rows))
                  for r in part.itertuples(index=False)]
         # Long bars carry their figure inside (white), short ones just outside: nothing runs off a phone.
         fig.add_trace(go.Bar(
             x=[float(v) for v in part["value"]], y=list(part["label"]), orientation="h",
-            text=[number(v) for v in part["value"]], cliponaxis=False,
+            text=[formatting.number(v, lang) for v in part["value"]], cliponaxis=False,
             textposition=["inside" if share(float(v)) >= 0.6 else "outside" for v in part["value"]],
             insidetextanchor="end", insidetextfont={"size": 12, "color": "white"},
             outsidetextfont={"size": 12, "color": HIGHLIGHT if is_claim else "#1a1a1a"},
@@ -328,8 +302,8 @@ def stock_bar(rows: pd.DataFrame, *, highlight: Sequence[str], top: int, title: 
                      gridcolor="rgba(0,0,0,0)", ticklabelstandoff=4)
     if log:
         ticks = [10 ** k for k in range(round(span[0]), math.floor(span[1]) + 1)]
-        fig.update_xaxes(type="log", range=list(span), tickvals=ticks, ticktext=[_short(t) for t in ticks],
-                         gridcolor="#eee", showgrid=True)
+        fig.update_xaxes(type="log", range=list(span), tickvals=ticks,
+                         ticktext=[formatting.compact(t, lang) for t in ticks], gridcolor="#eee", showgrid=True)
     else:
         fig.update_xaxes(range=list(span), showticklabels=False, showline=False, ticks="")
     if top_line is not None and top_line < len(order):

@@ -15,13 +15,12 @@ from typing import Iterable, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import formatting, periods
 from dashboard.events import Event
-from dashboard.figures.common import (MEASURE_COLOURS, PALETTE, STATUS_SYMBOLS, base_layout, fmt_int,
-                                      status_label)
+from dashboard.figures.common import MEASURE_COLOURS, PALETTE, STATUS_SYMBOLS, base_layout, status_label
 from dashboard.i18n import _
 
 MEASURES = ("emigrants", "immigrants", "net")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _LEVELS = 4  # event labels are staggered over this many rows so neighbours never overprint
 _HEADROOM = 0.5  # share of the data's height added above it for the event labels
 
@@ -43,12 +42,6 @@ def year_span(frame: pd.DataFrame) -> tuple[int, int]:
     """First and last year with a row in ``frame``."""
     years = frame["year"].dropna().astype(int)
     return int(years.min()), int(years.max())
-
-
-def _signed(value) -> str:
-    """+2,594 / −32,970 (a real minus sign)."""
-    value = int(value)
-    return ("+" if value > 0 else "−" if value < 0 else "") + f"{abs(value):,}"
 
 
 def _dtick(first: int, last: int) -> int:
@@ -95,7 +88,9 @@ def _year_axis(fig: go.Figure, first: int, last: int, extra: Iterable[float] = (
 
 
 def event_date(event: Event, lang: str) -> str:
-    return f"{_(_MONTHS[event.month - 1], lang)} {event.year}" if event.month else str(event.year)
+    if not event.month:
+        return str(event.year)
+    return f"{periods.month_name(event.month, lang, 'abbreviated')} {event.year}"
 
 
 def _wrap(text: str, width: int = 48) -> str:
@@ -133,8 +128,8 @@ def _log_ticks(values: list) -> list[float]:
     return [round(t, 6) for t in ticks if lo / 2.5 <= t <= top]
 
 
-def _tick_text(value: float) -> str:
-    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
+def _tick_text(value: float, lang: str) -> str:
+    return formatting.number(value, lang, max_decimals=0 if value >= 1 else 3)
 
 
 def _headroom(fig: go.Figure, values: list, log: bool) -> None:
@@ -216,9 +211,9 @@ def migration_lines(frame: pd.DataFrame, *, measures: Sequence[str], per_1000: b
                 continue
             status = str(row["status"])
             statuses.add(status)
-            number = (_("{value} per 1,000 residents ({people} people)", lang, value=f"{float(value):.2f}",
-                        people=fmt_int(row["value"])) if per_1000 else _("{people} people", lang,
-                                                                           people=fmt_int(value)))
+            number = (_("{value} per 1,000 residents ({people} people)", lang, value=formatting.number(value, lang, decimals=2),
+                        people=formatting.number(row["value"], lang)) if per_1000 else _("{people} people", lang,
+                                                                           people=formatting.number(value, lang)))
             if status != "final":
                 number += f" ({status_label(status, lang)})"
             citation = "" if pd.isna(row.get("citation")) else str(row["citation"])
@@ -250,7 +245,7 @@ def migration_lines(frame: pd.DataFrame, *, measures: Sequence[str], per_1000: b
                      type="log" if log else "linear")
     if log:
         ticks = _log_ticks(plotted)
-        fig.update_yaxes(tickvals=ticks, ticktext=[_tick_text(v) for v in ticks])
+        fig.update_yaxes(tickvals=ticks, ticktext=[_tick_text(v, lang) for v in ticks])
     else:
         fig.update_yaxes(rangemode="tozero")
     event_xs = _add_events(fig, events, first, last, lang)
@@ -285,8 +280,8 @@ def compare_note(bns_net: pd.DataFrame, model_net: pd.DataFrame, years: tuple[in
         return note
     bns = _series(bns_net, "BNS net", year, year).loc[year, "value"]
     model = _series(model_net, "model net", year, year).loc[year, "value"]
-    return note + " " + _("In {year}: World Bank {model} vs BNS {bns}.", lang, year=year, model=_signed(model),
-                          bns=_signed(bns))
+    return note + " " + _("In {year}: World Bank {model} vs BNS {bns}.", lang, year=year, model=formatting.signed(model, lang),
+                          bns=formatting.signed(bns, lang))
 
 
 def net_compare(bns_net: pd.DataFrame, model_net: pd.DataFrame, *, years: tuple[int, int] | None = None,
@@ -320,7 +315,7 @@ def net_compare(bns_net: pd.DataFrame, model_net: pd.DataFrame, *, years: tuple[
         ys.append(int(row["value"]))
         symbols.append(STATUS_SYMBOLS.get(status, STATUS_SYMBOLS["final"]))
         marks.append(status)
-        hover.append(f"<b>{bns_label(lang)}</b><br>{_signed(row['value'])}{flag}")
+        hover.append(f"<b>{bns_label(lang)}</b><br>{formatting.signed(row['value'], lang)}{flag}")
     line = {"color": MEASURE_COLOURS["net"], "width": 2, "dash": "solid"}
     fig.add_trace(go.Scatter(
         x=axis_years, y=ys, name=bns_label(lang), mode="lines+markers", connectgaps=False, line=line,
@@ -335,7 +330,7 @@ def net_compare(bns_net: pd.DataFrame, model_net: pd.DataFrame, *, years: tuple[
         x=axis_years, y=my, name=model_label(lang), mode="lines+markers", connectgaps=False,
         line={"color": PALETTE["orange"], "width": 2.5, "dash": "dash"},
         marker={"symbol": "square", "size": 6, "color": PALETTE["orange"]},
-        hovertext=[f"<b>{model_label(lang)}</b><br>{_signed(v)}" if v is not None else "" for v in my],
+        hovertext=[f"<b>{model_label(lang)}</b><br>{formatting.signed(v, lang)}" if v is not None else "" for v in my],
         hovertemplate="%{hovertext}<extra></extra>", meta={"definition": "un-wpp-model"}))
 
     base_layout(fig, _("Net migration: two definitions", lang), source, height=460)

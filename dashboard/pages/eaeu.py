@@ -1,106 +1,28 @@
-"""EAEU comparison: the five members side by side (World Bank, UN DESA, Eurasian Economic Commission)."""
+"""EAEU comparison page: layout and thin callbacks over :mod:`dashboard.views.eaeu`."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
-
 import dash
-import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 
-from dashboard import components, datasets, provenance, urlstate
+from dashboard import components, context, datasets, urlstate
 from dashboard.countries import EAEU, country_name
 from dashboard.figures import eaeu as fig_eaeu
-from dashboard.i18n import _
-
-dash.register_page(__name__, path="/eaeu", name="EAEU comparison", title="EAEU comparison", order=3)
+from dashboard.i18n import N_, _, negotiate
+from dashboard.views import eaeu as view
 
 PAGE = "eaeu"
-YEARS = (1990, 2024)
-PARAMS = (
-    urlstate.Param("countries", "codes", EAEU, EAEU, "EAEU members to show"),
-    urlstate.Param("years", "years", YEARS, YEARS, "first..last year"),
-    urlstate.Param("measure", "choice", "absolute", fig_eaeu.MEASURES, "net migration: people or per 1,000",
-                   label="Net migration"),
-    urlstate.Param("revision", "choice", 2020, fig_eaeu.REVISIONS, "UN DESA migrant stock revision",
-                   label="UN DESA revision"),
-)
-DEFAULTS = {p.name: p.default for p in PARAMS}
+NAME = N_("EAEU comparison")
 
 
-def normalise(state: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A complete, valid state: defaults for what is missing or not allowed; countries in a fixed order."""
-    out = dict(DEFAULTS)
-    for param in PARAMS:
-        raw = (state or {}).get(param.name)
-        if raw is None:
-            continue
-        if param.name == "countries" and not isinstance(raw, str) and len(raw) == 0:
-            out["countries"] = ()  # nothing ticked: the charts say "pick at least one country"
-            continue
-        try:
-            out[param.name] = param.parse(raw if isinstance(raw, str) else param.encode(tuple(raw) if isinstance(
-                raw, list) else raw))
-        except (urlstate.BadParameter, TypeError, ValueError):
-            continue
-    out["countries"] = tuple(c for c in EAEU if c in out["countries"])
-    return out
-
-
-def _provs(name: str) -> dict[str, provenance.Provenance]:
-    """Provenance of a dataset keyed by snapshot table, so each chart cites only what it draws."""
-    return dict(zip(datasets.DATASETS[name].tables, datasets.provenance(name)))
-
-
-def _sources(state: Mapping[str, Any], lang: str) -> dict[str, str]:
-    provs, eec = _provs("eaeu"), datasets.provenance("eec")
-    wdi = provenance.source_line([provs["wdi"]], lang)
-    return {"net": wdi, "rank": wdi, "eec": provenance.source_line(eec, lang),
-            "stock": provenance.source_line([provs["undesa_origin_totals"], provs["wdi"]], lang,
-                                            revision=str(state["revision"]))}
-
-
-def figure_for_net(state: Mapping[str, Any] | None = None, lang: str = "en") -> go.Figure:
-    state = normalise(state)
-    return fig_eaeu.net_figure(datasets.get("eaeu"), countries=state["countries"], years=state["years"],
-                               measure=state["measure"], source=_sources(state, lang)["net"], lang=lang)
-
-
-def figure_for_stock_share(state: Mapping[str, Any] | None = None, lang: str = "en") -> go.Figure:
-    state = normalise(state)
-    return fig_eaeu.stock_share_figure(datasets.get("eaeu"), countries=state["countries"], years=state["years"],
-                                       revision=state["revision"], source=_sources(state, lang)["stock"], lang=lang)
-
-
-def figure_for_rank(state: Mapping[str, Any] | None = None, lang: str = "en") -> go.Figure:
-    """Kazakhstan's rank among all five members (independent of the country selection), in the year range."""
-    state = normalise(state)
-    return fig_eaeu.rank_figure(fig_eaeu.kaz_rank(datasets.get("eaeu")), years=state["years"],
-                                source=_sources(state, lang)["rank"], lang=lang)
-
-
-def figure_for_eec(state: Mapping[str, Any] | None = None, lang: str = "en") -> go.Figure:
-    state = normalise(state)
-    return fig_eaeu.eec_figure(datasets.get("eec"), countries=state["countries"], years=state["years"],
-                               source=_sources(state, lang)["eec"], lang=lang)
-
-
-figure_for = figure_for_net  # the page's headline chart, for a generic /embed/<page>
-
-
-def rank_table(state: Mapping[str, Any] | None = None, lang: str = "en") -> html.Table:
-    """The rank chart as a table (latest year first): year, rank of n, net migration per 1,000."""
-    state = normalise(state)
-    ranks = fig_eaeu.kaz_rank(datasets.get("eaeu"))
-    ranks = ranks[ranks["year"].between(*state["years"])].sort_values("year", ascending=False)
+def rank_table(rows: list[dict[str, str]], lang: str) -> html.Table:
     head = html.Thead(html.Tr([html.Th(_("Year", lang)), html.Th(_("Rank", lang)),
                                html.Th(_("Net migration per 1,000", lang))]))
-    body = html.Tbody([html.Tr([html.Td(str(r.year)), html.Td(_("{rank} of {of}", lang, rank=r.rank, of=r.of)),
-                                html.Td(f"{r.value:.2f}")]) for r in ranks.itertuples(index=False)])
+    body = html.Tbody([html.Tr([html.Td(r["year"]), html.Td(r["rank"]), html.Td(r["value"])]) for r in rows])
     return html.Table([head, body], className="data-table")
 
 
-def _caveats(prov: provenance.Provenance, lang: str, containing: str = "") -> list[html.P]:
+def _caveats(prov, lang: str, containing: str = "") -> list[html.P]:
     return [html.P(_(c, lang), className="note") for c in prov.caveats if containing in c]
 
 
@@ -111,12 +33,14 @@ def _control(label: str, control, control_id: str, **style) -> html.Div:
 
 
 def layout(lang: str = "en", **query) -> html.Div:
-    values, notices = urlstate.parse(query, PARAMS, strict=False, ignore=("lang",), lang=lang)
-    values = normalise(values)
-    provs, eec_prov = _provs("eaeu"), datasets.provenance("eec")[0]
-    wdi, undesa = provs["wdi"], provs["undesa_origin_totals"]
-    definitions = datasets.get("eaeu").drop_duplicates("measure").set_index("measure")["definition"]
-    first, last = YEARS
+    lang = negotiate(lang)
+    snap = context.snapshot()
+    values, notices = view.resolve(query, snap, lang)
+    wdi = datasets.table_provenance("eaeu", "wdi", snap)
+    undesa = datasets.table_provenance("eaeu", "undesa_origin_totals", snap)
+    eec_prov = datasets.provenance("eec", snap)[0]
+    definitions = view.definitions(snap)
+    first, last = view.YEARS
     controls = html.Div([
         _control(_("Countries", lang), dcc.Checklist(
             id="eaeu-countries", options=[{"label": country_name(c, lang), "value": c} for c in EAEU],
@@ -134,13 +58,16 @@ def layout(lang: str = "en", **query) -> html.Div:
             value=values["revision"], inline=True), "eaeu-revision"),
     ], className="controls", role="group", **{"aria-label": _("Chart settings", lang)})
 
+    def block(chart: str, graph: str, height: int, extra=None):
+        return components.chart_block(f"eaeu-{graph}-graph", f"eaeu-{graph}-source", chart=chart, lang=lang,
+                                      height=f"{height}px", extra=extra)
+
     net = html.Section([
         html.H2(_("Net migration", lang)),
         html.Div([components.definition_badge(_("UN WPP model estimate", lang), _(wdi.definition, lang), lang),
                   components.definition_badge(_("per 1,000: World Bank population", lang),
                                               _(str(definitions.get("net_migration_per_1000", "")), lang), lang)]),
-        components.chart_block("eaeu-net-graph", "eaeu-net-source", chart="eaeu-net",
-                               height=f"{fig_eaeu.NET_HEIGHT}px"),
+        block("eaeu-net", "net", fig_eaeu.NET_HEIGHT),
         *_caveats(wdi, lang, containing="SM.POP.NETM"),
     ])
     rank = html.Section([
@@ -149,8 +76,7 @@ def layout(lang: str = "en", **query) -> html.Div:
             _("rank computed here", lang),
             _("Rank among the members with a World Bank value that year by net migration per 1,000; 1 = largest "
               "net outflow (most negative); ties share the better rank.", lang), lang)]),
-        components.chart_block("eaeu-rank-graph", "eaeu-rank-source", chart="eaeu-rank",
-                               height=f"{fig_eaeu.RANK_HEIGHT}px", extra=[
+        block("eaeu-rank", "rank", fig_eaeu.RANK_HEIGHT, extra=[
             html.Details([html.Summary(_("Show the ranks as a table", lang)),
                           html.Div(id="eaeu-rank-table", className="table-scroll")])]),
         html.P(_("Ranked among all five members, whatever the country selection.", lang), className="note"),
@@ -161,8 +87,7 @@ def layout(lang: str = "en", **query) -> html.Div:
                   components.definition_badge(
                       _("% of World Bank population", lang),
                       _(str(definitions.get(fig_eaeu.stock_share_measure(2020), "")), lang), lang)]),
-        components.chart_block("eaeu-stock-graph", "eaeu-stock-source", chart="eaeu-stock-share",
-                               height=f"{fig_eaeu.STOCK_HEIGHT}px"),
+        block("eaeu-stock-share", "stock", fig_eaeu.STOCK_HEIGHT),
         html.P(_("One revision at a time: the 2020 and 2024 revisions are never drawn in one line.", lang),
                className="note"),
         *_caveats(undesa, lang),
@@ -171,8 +96,7 @@ def layout(lang: str = "en", **query) -> html.Div:
         html.H2(_("Departures and arrivals (EEC)", lang)),
         html.Div([components.definition_badge(_("as each member reports to the EEC", lang),
                                               _(eec_prov.definition, lang), lang)]),
-        components.chart_block("eaeu-eec-graph", "eaeu-eec-source", chart="eaeu-eec",
-                               height=f"{fig_eaeu.EEC_HEIGHT}px"),
+        block("eaeu-eec", "eec", fig_eaeu.EEC_HEIGHT),
         html.P(_(eec_prov.definition, lang), className="note"),
         *_caveats(eec_prov, lang),
         html.P(_("Periods are shown as published: quarters, half-years and nine months are partial and are never "
@@ -187,28 +111,30 @@ def layout(lang: str = "en", **query) -> html.Div:
         html.Div([net, rank], className="grid-2"),
         stock,
         eec,
-        dcc.Store(id="eaeu-lang", data=lang),
-        *components.url_sync(PAGE),
+        *components.url_sync(PAGE, lang),
     ])
 
 
-@dash.callback(
-    Output("eaeu-net-graph", "figure"), Output("eaeu-net-source", "children"),
-    Output("eaeu-rank-graph", "figure"), Output("eaeu-rank-source", "children"),
-    Output("eaeu-rank-table", "children"),
-    Output("eaeu-stock-graph", "figure"), Output("eaeu-stock-source", "children"),
-    Output("eaeu-eec-graph", "figure"), Output("eaeu-eec-source", "children"),
-    Output({"type": "url-query", "page": PAGE}, "data"),
-    Input("eaeu-countries", "value"), Input("eaeu-years", "value"), Input("eaeu-measure", "value"),
-    Input("eaeu-revision", "value"), State("eaeu-lang", "data"),
-)
 def update(countries, years, measure, revision, lang):
-    lang = lang or "en"
-    state = normalise({"countries": countries or (), "years": years, "measure": measure, "revision": revision})
-    sources = _sources(state, lang)
-    url_state = {**state, "countries": state["countries"] or DEFAULTS["countries"]}
-    return (figure_for_net(state, lang), sources["net"],
-            figure_for_rank(state, lang), sources["rank"], rank_table(state, lang),
-            figure_for_stock_share(state, lang), sources["stock"],
-            figure_for_eec(state, lang), sources["eec"],
-            urlstate.encode(url_state, PARAMS))
+    lang, snap = negotiate(lang), context.snapshot()
+    state = view.normalise({"countries": countries or (), "years": years, "measure": measure, "revision": revision})
+    sources = view.sources(state, snap, lang)
+    return (view.figure_net(state, snap, lang), sources["net"],
+            view.figure_rank(state, snap, lang), sources["rank"], rank_table(view.rank_rows(state, snap, lang), lang),
+            view.figure_stock_share(state, snap, lang), sources["stock"],
+            view.figure_eec(state, snap, lang), sources["eec"],
+            urlstate.with_lang(urlstate.encode(view.url_state(state), view.PARAMS), lang))
+
+
+def register(app: dash.Dash) -> None:
+    dash.register_page(__name__, path=view.PATH, name=NAME, title=NAME, order=3, layout=layout)
+    app.callback(
+        Output("eaeu-net-graph", "figure"), Output("eaeu-net-source", "children"),
+        Output("eaeu-rank-graph", "figure"), Output("eaeu-rank-source", "children"),
+        Output("eaeu-rank-table", "children"),
+        Output("eaeu-stock-graph", "figure"), Output("eaeu-stock-source", "children"),
+        Output("eaeu-eec-graph", "figure"), Output("eaeu-eec-source", "children"),
+        Output({"type": "url-query", "page": PAGE}, "data"),
+        Input("eaeu-countries", "value"), Input("eaeu-years", "value"), Input("eaeu-measure", "value"),
+        Input("eaeu-revision", "value"), State({"type": "page-lang", "page": PAGE}, "data"),
+    )(update)

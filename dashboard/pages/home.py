@@ -1,10 +1,5 @@
-"""The story page: the article the dashboard grew out of, and each of its headline facts checked.
-
-One callout per claim of the ledger (``data/claims.json``), in reading order: the paraphrase, the short
-quote with its attribution, the verdict computed from the data (badge with symbol and text, never colour
-alone), the verdict's sentence with its deciding figures, the source line derived from provenance, a
-small chart (:mod:`dashboard.story_charts`) and a link that opens the full chart on its page in the
-claimed state.  Nothing is computed or read at import; the verdicts follow every data refresh.
+"""The story page: the article the dashboard grew out of, and each of its headline facts checked
+(layout only; the content comes from :mod:`dashboard.views.story`).
 
 Hooks for browser tests: each callout is ``<article id="claim-<id>" class="callout">``; its badge
 ``<span class="verdict verdict-<slug>" data-verdict="<verdict>">``; its deep link ``a.claim-link``.
@@ -12,21 +7,16 @@ Hooks for browser tests: each callout is ``<article id="claim-<id>" class="callo
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import dash
 from dash import html
 
-from dashboard import claims, components, data, i18n, story_charts, urlstate
-from dashboard.i18n import _
-
-dash.register_page(__name__, path="/", name="Story", title="Emigration from Kazakhstan", order=0)
+from dashboard import claims, components, context, i18n, urlstate
+from dashboard.i18n import N_, _
+from dashboard.views import story as view
 
 PAGE = "home"
-PARAMS: tuple[urlstate.Param, ...] = ()  # no controls: the story has one state
+NAME = N_("Story")
 LINK = {"color": "var(--accent)"}
-ARTICLE_TITLE = "A Promised Land: How Kazakh Political Emigrants Live in Ukraine"
-
 
 # verdict -> (slug, symbol, edge colour, background, text colour, border style).  Okabe-Ito edges; the
 # symbol and the words carry the meaning, the colour only repeats it.
@@ -38,15 +28,6 @@ VERDICT_STYLES = {
     claims.NO_DATA: ("no-official-data", "∅", "#7F7F7F", "#f1f1f1", "#333333", "dashed"),
     claims.CANNOT_CHECK: ("cannot-be-checked", "?", "#56B4E9", "#e9f5fc", "#0b4f7a", "dashed"),
     claims.CONTEXT: ("context", "ℹ", "#0072B2", "#ffffff", "#0072B2", "dotted"),
-}
-VERDICT_MEANINGS = {
-    claims.HOLDS: "every year with a decisive figure supports the claim",
-    claims.SOME_YEARS: "some years or measures support it, others contradict it",
-    claims.OUTDATED: "it held when the article was written, but the latest figures contradict it",
-    claims.DOES_NOT_HOLD: "no figure supports it",
-    claims.NO_DATA: "the official statistics have no figure for it",
-    claims.CANNOT_CHECK: "the data do not measure exactly what the claim says",
-    claims.CONTEXT: "an event, not a number: the trends chart marks it",
 }
 
 
@@ -68,7 +49,7 @@ def verdict_badge(verdict: str, lang: str = "en", *, small: bool = False) -> htm
                   style={"fontWeight": 700, "fontSize": "1.05em"}),
         html.Span(_(verdict, lang), className="verdict-text"),
     ], className=f"verdict-mark verdict-mark-{slug}" if small else f"verdict verdict-{slug}",
-        title=_(VERDICT_MEANINGS[verdict], lang), style=style, **{"data-verdict": verdict})
+        title=_(view.VERDICT_MEANINGS[verdict], lang), style=style, **{"data-verdict": verdict})
 
 
 def _with_link(template: str, link, lang: str, **fields) -> list:
@@ -79,14 +60,6 @@ def _with_link(template: str, link, lang: str, **fields) -> list:
     return [head, link, tail]
 
 
-def _href(claim: claims.Claim, lang: str) -> str:
-    """The claim's deep link; a reader's language other than the default travels along."""
-    href = claim.chart.href
-    if lang != i18n.DEFAULT_LANGUAGE:
-        href += ("&" if "?" in href else "?") + urlencode({"lang": lang})
-    return href
-
-
 def source_text(line: str) -> list:
     """A source line whose last sentence ("Data as of 2026-11-25.") never breaks inside its date."""
     head, sep, tail = line.rpartition(". ")
@@ -95,66 +68,56 @@ def source_text(line: str) -> list:
     return [head + ". ", html.Span(tail, style={"whiteSpace": "nowrap"})]
 
 
-def _chart(claim: claims.Claim, figure, source: str, lang: str) -> html.Figure:
-    block = components.chart_block(f"{PAGE}-graph-{claim.id}", f"{PAGE}-source-{claim.id}",
-                                   height=f"{int(figure['layout']['height'])}px", lang=lang, chart=f"claim/{claim.id}")
+def _chart(c: view.Callout, lang: str) -> html.Figure:
+    block = components.chart_block(f"{PAGE}-graph-{c.id}", f"{PAGE}-source-{c.id}", lang=lang,
+                                   height=f"{int(c.figure['layout']['height'])}px", chart=f"claim/{c.id}")
     graph = block.children[0].children
-    graph.figure = figure
+    graph.figure = c.figure
     graph.config = components.graph_config(displayModeBar=False)
-    block.children[1].children = source_text(source)
+    block.children[1].children = source_text(c.chart_source)
     block.style = {"margin": 0}
     return block
 
 
-def callout(claim: claims.Claim, verdict: claims.Verdict, lang: str = "en",
-            snapshot: data.Snapshot | None = None) -> html.Article:
+def callout(c: view.Callout, lang: str = "en") -> html.Article:
     """One claim: what the article says, what the data say, where the numbers come from."""
-    edge = VERDICT_STYLES[verdict.verdict][2]
-    source = story_charts.source_line(claim, verdict, lang, snapshot)
-    figure = story_charts.figure_json(claim, lang, snapshot)
-    chart_source = story_charts.chart_source_line(claim, verdict, lang, snapshot) if figure is not None else ""
+    edge = VERDICT_STYLES[c.verdict][2]
     quote = html.Blockquote([
-        html.P(f"“{_(claim.quote, lang)}”", style={"margin": 0}),
-        html.Footer(["— ", html.Cite(html.A(_(claim.attribution, lang), href=claim.article_url, rel="noopener",
-                                            style=LINK),
+        html.P(f"“{c.quote}”", style={"margin": 0}),
+        html.Footer(["— ", html.Cite(html.A(c.attribution, href=c.article_url, rel="noopener", style=LINK),
                                      style={"fontStyle": "normal"})],
                     style={"fontSize": ".85rem", "color": "#555", "fontStyle": "normal", "marginTop": ".2rem"}),
     ], style={"margin": ".5rem 0 .75rem", "padding": ".1rem 0 .1rem .8rem", "borderLeft": "3px solid #bbb",
               "fontStyle": "italic", "color": "#333"})
     link = html.P(html.A([_("Open the full chart", lang), html.Span(" →", **{"aria-hidden": "true"})],
-                         href=_href(claim, lang), className="claim-link", style={**LINK, "fontWeight": 600}),
+                         href=c.href, className="claim-link", style={**LINK, "fontWeight": 600}),
                   style={"margin": ".5rem 0 0"})
-    text = [
-        quote,
-        html.P(verdict.summary, className="verdict-summary", style={"margin": ".25rem 0", "fontSize": ".95rem"}),
-        *([html.P(_(claim.note, lang), className="note")] if claim.note else []),
-    ]
-    if source and source != chart_source:  # the verdict read more than the chart draws (or there is no chart)
-        text.append(html.P(source_text(source), className="source-line verdict-source",
+    text = [quote, html.P(c.summary, className="verdict-summary", style={"margin": ".25rem 0", "fontSize": ".95rem"}),
+            *([html.P(c.note, className="note")] if c.note else [])]
+    if c.source:
+        text.append(html.P(source_text(c.source), className="source-line verdict-source",
                            style={"margin": ".4rem 0 0"}))
-    if figure is None:
+    if c.figure is None:
         body = html.Div([*text, link])
     else:
-        body = html.Div([html.Div([*text, link]), _chart(claim, figure, chart_source, lang)], className="grid-2",
-                        style={"alignItems": "start"})
+        body = html.Div([html.Div([*text, link]), _chart(c, lang)], className="grid-2", style={"alignItems": "start"})
     return html.Article([
-        verdict_badge(verdict.verdict, lang),
-        html.H2(_(claim.paraphrase, lang), style={"fontSize": "1.2rem", "margin": ".5rem 0 .25rem",
-                                                  "lineHeight": 1.3}),
+        verdict_badge(c.verdict, lang),
+        html.H2(c.paraphrase, style={"fontSize": "1.2rem", "margin": ".5rem 0 .25rem", "lineHeight": 1.3}),
         body,
-    ], id=f"claim-{claim.id}", className="callout", style={
+    ], id=f"claim-{c.id}", className="callout", style={
         "border": "1px solid #ddd", "borderLeft": f"6px solid {edge}", "borderRadius": "6px",
         "padding": ".75rem 1rem 1rem", "margin": "0 0 1.25rem", "minWidth": 0, "background": "#fff"},
-        **{"data-verdict": verdict.verdict})
+        **{"data-verdict": c.verdict})
 
 
-def glance(ledger, verdicts, lang: str = "en") -> html.Nav:
+def glance(items: list[view.Callout], lang: str = "en") -> html.Nav:
     """The claims at a glance: each verdict and a jump link to its callout."""
-    items = [html.Li([verdict_badge(verdicts[c.id].verdict, lang, small=True), " ",
-                      html.A(_(c.paraphrase, lang), href=f"#claim-{c.id}", style=LINK)], style={"margin": ".35rem 0"})
-             for c in ledger]
+    rows = [html.Li([verdict_badge(c.verdict, lang, small=True), " ",
+                     html.A(c.paraphrase, href=f"#claim-{c.id}", style=LINK)], style={"margin": ".35rem 0"})
+            for c in items]
     return html.Nav([html.H2(_("The article's claims at a glance", lang), style={"fontSize": "1.1rem"}),
-                     html.Ol(items, style={"paddingLeft": "1.4rem", "margin": ".25rem 0"})],
+                     html.Ol(rows, style={"paddingLeft": "1.4rem", "margin": ".25rem 0"})],
                     className="glance", **{"aria-label": _("The article's claims at a glance", lang)},
                     style={"margin": "1rem 0 1.25rem"})
 
@@ -163,7 +126,7 @@ def key(lang: str = "en") -> html.Details:
     """What each verdict means."""
     return html.Details([
         html.Summary(_("What the verdicts mean", lang)),
-        html.Ul([html.Li([verdict_badge(v, lang, small=True), " ", _(VERDICT_MEANINGS[v], lang)],
+        html.Ul([html.Li([verdict_badge(v, lang, small=True), " ", _(view.VERDICT_MEANINGS[v], lang)],
                          style={"margin": ".3rem 0", "listStyle": "none"}) for v in claims.VERDICTS],
                 style={"paddingLeft": ".5rem"}),
     ], className="note", style={"margin": "0 0 1.25rem"})
@@ -171,19 +134,20 @@ def key(lang: str = "en") -> html.Details:
 
 def layout(lang: str = "en", **query) -> html.Div:
     notices: list[str] = []
-    if lang not in i18n.LANGUAGES:
-        notices.append(_("Unknown language '{code}'; showing English.", i18n.DEFAULT_LANGUAGE, code=lang))
-        lang = i18n.DEFAULT_LANGUAGE
-    _values, more = urlstate.parse(query, PARAMS, strict=False, ignore=("lang",), lang=lang)
+    if i18n.negotiate(lang) != lang:
+        notices.append(_("Unknown language '{code}'; showing English.", i18n.DEFAULT_LANGUAGE, code=str(lang)[:20]))
+    lang = i18n.negotiate(lang)
+    _values, more = urlstate.parse(query, view.PARAMS, strict=False, ignore=("lang",), lang=lang)
     notices += more
-    snap = data.snapshot()
-    ledger = story_charts.ledger(snap)
-    verdicts = claims.evaluate_all(snap, lang)
+    snap = context.snapshot()
+    items = view.callouts(snap, lang)
     intro = []
-    if ledger:  # the article's address and author as the ledger records them
-        link = html.A(f"“{_(ARTICLE_TITLE, lang)}”", href=ledger[0].article_url, rel="noopener", style=LINK)
+    article = view.article(snap, lang)
+    if article:
+        title, url, attribution = article
+        link = html.A(f"“{title}”", href=url, rel="noopener", style=LINK)
         intro.append(html.P(_with_link("This dashboard grew out of an article: {link} by {attribution}.", link, lang,
-                                       attribution=_(ledger[0].attribution, lang))))
+                                       attribution=attribution)))
     intro.append(html.P(_(
         "Below, each of the article's headline facts is checked against official statistics. The verdicts are "
         "computed from the data, never typed in, so they follow every data update; each chart opens in full on "
@@ -194,9 +158,14 @@ def layout(lang: str = "en", **query) -> html.Div:
             "Economic Union neighbours: official figures, each with its source.", lang)),
         components.notices(notices),
         html.Div(intro, style={"maxWidth": "60rem"}),
-        glance(ledger, verdicts, lang),
+        glance(items, lang),
         key(lang),
-        html.Section([callout(c, verdicts[c.id], lang, snap) for c in ledger], className="callouts",
+        html.Section([callout(c, lang) for c in items], className="callouts",
                      **{"aria-label": _("The article's claims, checked", lang)}),
-        *components.url_sync(PAGE),
+        *components.url_sync(PAGE, lang),
     ])
+
+
+def register(app: dash.Dash) -> None:
+    dash.register_page(__name__, path=view.PATH, name=NAME, title=N_("Emigration from Kazakhstan"), order=0,
+                       layout=layout)

@@ -27,9 +27,10 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="session")
 def app_url():
     """The dashboard on a free localhost port, in a thread, for the whole session."""
-    from dashboard.app import default_app
+    from dashboard.app import create_app
+    from tests.conftest import FIXTURE_DATA
 
-    server = make_server("127.0.0.1", 0, default_app().server, threaded=True)
+    server = make_server("127.0.0.1", 0, create_app(FIXTURE_DATA).server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

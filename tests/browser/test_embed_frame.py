@@ -133,7 +133,6 @@ def host(second_origin, app_url, path: str, frame_path: str) -> str:
 def test_embed_in_foreign_page_posts_its_height(framing_page, app_url, second_origin):
     page = framing_page
     page.goto(host(second_origin, app_url, "/article-embed.html", "/embed/trends"))
-    assert page.url.startswith(second_origin.origin)
 
     # The chart rendered inside the frame.
     frame = page.frame_locator("iframe#embed")

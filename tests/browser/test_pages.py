@@ -484,8 +484,7 @@ def test_embed_snippet_and_download_follow_the_view(page, app_url):
 
     link = page.locator("a[data-chart='eaeu-net']")
     href = link.get_attribute("href")
-    assert href.startswith("/data/"), href
-    assert urlsplit(href).path == "/data/eaeu.csv"
+    assert urlsplit(href).path == "/data/eaeu.csv", href
     assert parse_qs(urlsplit(href).query) == {"countries": ["KAZ~RUS"], "years": ["2000..2020"]}, href
     response = page.request.get(app_url + href)
     assert response.status == 200
@@ -505,6 +504,57 @@ def test_embed_snippet_and_download_follow_the_view(page, app_url):
 
 
 # --- 9. the data explorer: what's on screen is exactly the download -------------------------------------------
+# The table is a dash-ag-grid AgGrid: its rows are read from the DOM (what a reader sees: `.ag-row` by its
+# row-index, cells by col-id) and its pagination through the grid's API (dash_ag_grid.getApiAsync).
+
+GRID = "explorer-table"
+
+
+def grid_page(page) -> dict:
+    """The grid as shown: header col-ids in order, which columns are numeric, and the rows on this page."""
+    return page.evaluate(
+        """(id) => { const grid = document.getElementById(id);
+            const heads = [...grid.querySelectorAll('.ag-header-row-column .ag-header-cell[col-id]')];
+            const header = heads.map(h => h.getAttribute('col-id'));
+            const numeric = heads.filter(h => h.classList.contains('ag-right-aligned-header'))
+                                 .map(h => h.getAttribute('col-id'));
+            const rows = [...grid.querySelectorAll('.ag-center-cols-container .ag-row[row-index]')]
+                .sort((a, b) => Number(a.getAttribute('row-index')) - Number(b.getAttribute('row-index')))
+                .map(r => { const cells = {};
+                            r.querySelectorAll('.ag-cell[col-id]').forEach(c => {
+                                cells[c.getAttribute('col-id')] = c.innerText.trim(); });
+                            return header.map(h => cells[h]); });
+            const first = rows.length ? Number(grid.querySelector('.ag-center-cols-container .ag-row[row-index]')
+                                                      .getAttribute('row-index')) : null;
+            return {header, numeric, rows, first}; }""",
+        GRID)
+
+
+def grid_api(page, expression: str):
+    """Evaluate ``expression`` with ``api`` bound to the explorer grid's AG Grid API."""
+    return page.evaluate(f"async (id) => {{ const api = await dash_ag_grid.getApiAsync(id); return {expression}; }}",
+                         GRID)
+
+
+def as_csv_cell(shown: str, numeric: bool) -> str:
+    """A cell as the CSV writes it: quantities are shown with thousands separators and a real minus sign."""
+    return shown.replace(",", "").replace("\u2212", "-") if numeric else shown
+
+
+def assert_page_equals(shown: dict, header: list[str], body: list[list[str]]) -> None:
+    assert shown["header"] == header, (shown["header"], header)
+    numeric = [h in shown["numeric"] for h in header]
+    cells = [[as_csv_cell(c, n) for c, n in zip(row, numeric)] for row in shown["rows"]]
+    assert cells == body, (cells[:3], body[:3])
+
+
+def wait_for_grid_page(page, first_row: int) -> None:
+    wait_until(page, """([id, first]) => { const row = document.getElementById(id)
+                            .querySelector('.ag-center-cols-container .ag-row[row-index]');
+                        return !!row && [...document.getElementById(id)
+                            .querySelectorAll('.ag-center-cols-container .ag-row[row-index]')]
+                            .some(r => Number(r.getAttribute('row-index')) === first); }""", arg=[GRID, first_row])
+
 
 def test_explorer_table_matches_download(page, app_url):
     open_page(page, app_url, "/data")
@@ -522,6 +572,8 @@ def test_explorer_table_matches_download(page, app_url):
     page.keyboard.press("Escape")
     wait_until(page, """() => new URL(document.getElementById('explorer-download').href)
                                 .searchParams.get('countries') === 'DEU'""")
+    # The address bar is written by a clientside callback once the page's url-query store has the new query.
+    wait_until(page, "() => new URLSearchParams(location.search).get('countries') === 'DEU'")
     settle(page)
     q = query(page)
     assert (q.get("dataset"), q.get("countries")) == ("migrant-stock", "DEU"), page.url
@@ -537,15 +589,87 @@ def test_explorer_table_matches_download(page, app_url):
     assert body and {r[header.index("destination")] for r in body} == {"DEU"}
 
     # The rows on the table's first page are the CSV's first rows, column for column.
-    shown_header = page.evaluate(
-        "() => [...document.querySelectorAll('#explorer-table th.dash-header')].map(th => th.innerText.trim())")
-    assert shown_header == header, (shown_header, header)
-    shown = page.evaluate(
-        """() => [...document.querySelectorAll('#explorer-table tbody tr')]
-                 .filter(tr => tr.querySelector('td'))
-                 .map(tr => [...tr.querySelectorAll('td')].map(td => td.innerText.trim()))""")
-    assert len(shown) == min(len(body), 25)
-    assert [[c.replace(",", "") for c in row] for row in shown] == [row for row in body[: len(shown)]]
+    wait_until(page, """(id) => [...document.getElementById(id).querySelectorAll('.ag-row[row-index]')]
+                                .some(r => (r.querySelector('[col-id=destination]') || {}).innerText === 'DEU')""",
+               arg=GRID)
+    shown = grid_page(page)
+    assert len(shown["rows"]) == min(len(body), 25)
+    assert_page_equals(shown, header, body[: len(shown["rows"])])
+    assert grid_api(page, "api.getDisplayedRowCount()") == len(body)
+
+
+def test_explorer_pages_through_every_row_of_the_download(page, app_url):
+    """Page by page, the grid shows the whole CSV, in its order."""
+    open_page(page, app_url, "/data")
+    page.wait_for_selector(f"#{GRID} .ag-row[row-index]")
+    body_csv = csv_rows(page.request.get(app_url + page.get_attribute("#explorer-download", "href")).text())
+    header, body = body_csv[0], body_csv[1:]
+    assert len(body) > 25, "the default dataset should need more than one page"
+    assert grid_api(page, "api.getDisplayedRowCount()") == len(body)
+    pages = grid_api(page, "api.paginationGetTotalPages()")
+    assert pages == -(-len(body) // 25)
+    assert grid_api(page, "api.paginationGetPageSize()") == 25
+
+    for number in range(pages):
+        if number:
+            page.click(f"#{GRID} .ag-paging-button[aria-label='Next Page']")
+            wait_for_grid_page(page, 25 * number)
+        assert grid_api(page, "api.paginationGetCurrentPage()") == number
+        assert f"Page {number + 1} of {pages}" in page.inner_text(f"#{GRID} .ag-paging-panel")
+        shown = grid_page(page)
+        assert shown["first"] == 25 * number
+        assert_page_equals(shown, header, body[25 * number: 25 * (number + 1)])
+
+
+def test_explorer_starts_on_page_one_after_a_new_filter(page, app_url):
+    """On the last page, another choice (here: the dataset) shows its rows from the first page, as its CSV has them."""
+    open_page(page, app_url, "/data")
+    page.wait_for_selector(f"#{GRID} .ag-row[row-index]")
+    page.click(f"#{GRID} .ag-paging-button[aria-label='Last Page']")
+    wait_until(page, f"""() => !!document.querySelector('#{GRID} .ag-row[row-index="25"]')""")
+    assert grid_api(page, "api.paginationGetCurrentPage()") > 0
+    pick_dropdown_option(page, "explorer-dataset", "eaeu:")
+    wait_until(page, "() => document.getElementById('explorer-download').getAttribute('href') === '/data/eaeu.csv'")
+    settle(page)
+    wait_until(page, f"() => document.querySelector('#{GRID} .ag-header-cell[col-id=iso3]') !== null")
+    assert grid_api(page, "api.paginationGetCurrentPage()") == 0
+    eaeu = csv_rows(page.request.get(app_url + "/data/eaeu.csv").text())
+    assert_page_equals(grid_page(page), eaeu[0], eaeu[1:26])
+
+
+def test_explorer_shows_every_cell_in_full(page, app_url):
+    """What is on screen equals the CSV only if a reader can read each cell: no text cut off with an ellipsis."""
+    open_page(page, app_url, "/data")
+    page.wait_for_selector(f"#{GRID} .ag-row[row-index]")
+    cut = page.evaluate(
+        """(id) => [...document.getElementById(id).querySelectorAll('.ag-center-cols-container .ag-cell[col-id]')]
+                   .filter(c => c.scrollWidth > c.clientWidth + 1 || (c.firstElementChild
+                                && c.firstElementChild.scrollWidth > c.firstElementChild.clientWidth + 1))
+                   .map(c => c.getAttribute('col-id') + ': ' + c.innerText)""", GRID)
+    assert cut == [], f"{len(cut)} cells cut off, e.g. {cut[:3]}"
+
+
+def test_explorer_sorts_numbers_as_numbers_and_moves_by_keyboard(page, app_url):
+    """Sorting a quantity column puts 7,608 before 65,000 (not as text); the arrow keys move between cells."""
+    open_page(page, app_url, "/data")
+    page.wait_for_selector(f"#{GRID} .ag-row[row-index]")
+    page.click(f"#{GRID} .ag-header-cell[col-id=value] .ag-header-cell-label")
+    wait_until(page, f"""() => document.querySelector('#{GRID} .ag-header-cell[col-id=value]')
+                                .getAttribute('aria-sort') === 'ascending'""")
+    values = grid_api(page, "(() => { const v = []; api.forEachNodeAfterFilterAndSort(n => v.push(n.data.value));"
+                            " return v; })()")
+    present = [v for v in values if v is not None]
+    assert present == sorted(present) and len(present) > 25
+    shown = grid_page(page)
+    column = shown["header"].index("value")
+    on_screen = [float(as_csv_cell(r[column], True)) for r in shown["rows"] if r[column]]
+    assert on_screen == sorted(on_screen) and on_screen[0] == min(present)
+
+    page.click(f"#{GRID} .ag-row[row-index='0'] .ag-cell[col-id=year]")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowRight")
+    focused = grid_api(page, "(() => { const c = api.getFocusedCell(); return [c.rowIndex, c.column.getColId()]; })()")
+    assert focused == [1, shown["header"][shown["header"].index("year") + 1]]
 
 
 # --- 10. phone width: nothing wider than the screen ------------------------------------------------------------

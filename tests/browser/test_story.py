@@ -3,19 +3,25 @@ the chart in the state that shows the claim."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 import pytest
 
-from dashboard import claims
+from dashboard import claims, snapshots
 from tests.browser.conftest import screenshot, wait_for_dash
+from tests.conftest import FIXTURE_DATA
 
 pytestmark = pytest.mark.browser
 
+# The claims with a dataset, for parametrize: the fixture snapshot's ledger (the app serves that snapshot).
+LINKED = [c.id for c in claims.ledger(snapshots.Store(FIXTURE_DATA).current()) if c.query.dataset]
 
-def test_every_callout_shows_its_verdict(page, app_url):
+
+def test_every_callout_shows_its_verdict(page, app_url, snap):
     page.goto(app_url + "/")
     wait_for_dash(page)
-    verdicts = claims.evaluate_all()
-    ledger = claims.load_ledger()
+    verdicts = claims.evaluate_all(snap, "en")
+    ledger = claims.ledger(snap)
     callouts = page.locator(".callout")
     assert callouts.count() == len(ledger)
     for claim in ledger:
@@ -27,9 +33,9 @@ def test_every_callout_shows_its_verdict(page, app_url):
     screenshot(page, "home")
 
 
-@pytest.mark.parametrize("claim_id", [c.id for c in claims.load_ledger() if c.query.dataset])
-def test_a_callout_link_opens_the_chart_in_the_claimed_state(page, app_url, claim_id):
-    claim = next(c for c in claims.load_ledger() if c.id == claim_id)
+@pytest.mark.parametrize("claim_id", LINKED)
+def test_a_callout_link_opens_the_chart_in_the_claimed_state(page, app_url, snap, claim_id):
+    claim = claims.find(snap, claim_id)
     page.goto(app_url + "/")
     wait_for_dash(page)
     link = page.locator(f"#claim-{claim_id} .claim-link").first
@@ -41,8 +47,6 @@ def test_a_callout_link_opens_the_chart_in_the_claimed_state(page, app_url, clai
     # the page opened in the claimed state: no fallback notice, and the claimed query is kept
     assert page.locator(".notice:visible").count() == 0, page.locator(".notice").all_inner_texts()
     expected = dict(p.split("=") for p in claim.chart.query.lstrip("?").split("&") if p)
-    from urllib.parse import parse_qsl, urlsplit
-
     shown = dict(parse_qsl(urlsplit(page.url).query))
     for key, value in expected.items():
         assert shown.get(key, value) == value, (key, shown)

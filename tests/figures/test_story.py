@@ -4,24 +4,25 @@ provenance."""
 
 from __future__ import annotations
 
+import gettext
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import claims, datasets, provenance, story_charts
+from dashboard import claims, datasets, i18n, provenance, snapshots
 from dashboard.figures import story
 
 SOURCE = "Source: BNS releases. Data as of 2026-03-13."
 
 
-@pytest.fixture(scope="module")
-def ledger():
-    return {c.id: c for c in story_charts.ledger()}
+def chart(snap, claim_id: str, lang: str = "en") -> go.Figure:
+    return claims.figure(claims.find(snap, claim_id), snap, lang)
 
 
-@pytest.fixture(scope="module")
-def verdicts():
-    return claims.evaluate_all()
+@pytest.fixture
+def verdicts(snap):
+    return claims.evaluate_all(snap, "en")
 
 
 def traces(fig, **meta):
@@ -52,9 +53,9 @@ def band_label(fig):
 
 # --- the range claim: 30-50 thousand a year ---------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def leave():
-    return story_charts.figure_for_claim("leave-30-50k")
+@pytest.fixture
+def leave(snap):
+    return chart(snap, "leave-30-50k")
 
 
 def test_range_chart_shades_the_claimed_band_and_labels_it_with_the_claim(leave):
@@ -93,16 +94,16 @@ def test_range_chart_leaves_the_years_without_a_figure_as_a_gap(leave):
     assert line.connectgaps is False
 
 
-def test_range_chart_values_equal_the_dataset(leave):
-    data = datasets.get("kz-migration")
+def test_range_chart_values_equal_the_dataset(leave, snap):
+    data = datasets.get("kz-migration", snap)
     data = data[data["measure"] == "emigrants"].set_index("year")["value"]
     drawn = {**points(one(leave, outcome="inside")), **points(one(leave, outcome="outside"))}
     for year, value in drawn.items():
         assert value == data[year]
 
 
-def test_range_chart_source_line_is_derived_from_provenance(leave):
-    expected = provenance.source_line(datasets.provenance("kz-migration"))
+def test_range_chart_source_line_is_derived_from_provenance(leave, snap):
+    expected = provenance.source_line(datasets.provenance("kz-migration", snap))
     assert leave.layout.meta["source"] == expected
     assert source_annotation(leave).text.replace("<br>", " ") == expected
 
@@ -117,15 +118,15 @@ def test_range_figure_without_any_value_says_so_instead_of_drawing_zeros():
 
 # --- the EAEU rank claim -------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def rank():
-    return story_charts.figure_for_claim("eaeu-top-emigration")
+@pytest.fixture
+def rank(snap):
+    return chart(snap, "eaeu-top-emigration")
 
 
 def test_rank_chart_puts_first_on_top_and_shades_the_claimed_rank(rank):
     lo, hi = rank.layout.yaxis.range
     assert lo > hi, "rank 1 must be at the top"
-    assert rank.layout.yaxis.ticktext[0] == "1st"
+    assert list(rank.layout.yaxis.ticktext) == ["1st", "2nd", "3rd", "4th", "5th"]
     shape = band_shape(rank)
     assert (shape.y0, shape.y1) == (0.5, 1.5)
     assert "1st" in band_label(rank)
@@ -151,16 +152,17 @@ def test_rank_chart_ranks_equal_the_verdict(rank, verdicts):
     assert drawn[1995] == 1 and drawn[2019] == 3
 
 
-def test_rank_chart_hover_names_partial_periods_in_words(rank, verdicts):
+def test_rank_chart_hover_names_partial_periods_in_words(rank):
     eec = [t for t in rank.data if (t.meta or {}).get("periods") and "-" in t.meta["periods"][0]][0]
-    assert any("January–September 2020" in h for h in eec.hovertext)
+    assert "January–September 2020 (nine months): 1st of 4 (-0.61 per 1,000)" in eec.hovertext
+    assert any(h.startswith("first half of 2021: ") for h in eec.hovertext)
 
 
 # --- Mongolia to the USA -----------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def presence():
-    return story_charts.figure_for_claim("mongolia-to-usa")
+@pytest.fixture
+def presence(snap):
+    return chart(snap, "mongolia-to-usa")
 
 
 def test_presence_chart_shows_the_claimed_countries_with_their_stock(presence):
@@ -180,6 +182,8 @@ def test_presence_chart_highlights_by_hatching_and_bold_not_colour_alone(presenc
 def test_presence_chart_uses_a_log_scale_so_225_people_show_beside_millions(presence):
     assert presence.layout.xaxis.type == "log"
     assert "log scale" in presence.layout.title.subtitle.text
+    ticks = dict(zip(presence.layout.xaxis.tickvals, presence.layout.xaxis.ticktext))
+    assert (ticks[100], ticks[1000], ticks[100000]) == ("100", "1k", "100k"), "compact ticks, not 100000"
 
 
 def test_presence_chart_shows_the_largest_destinations_for_scale(presence):
@@ -188,17 +192,17 @@ def test_presence_chart_shows_the_largest_destinations_for_scale(presence):
     assert others.x[0] == 2558907
 
 
-def test_presence_chart_cites_the_one_revision_it_draws(presence):
-    assert presence.layout.meta["source"] == provenance.source_line(datasets.provenance("migrant-stock"),
+def test_presence_chart_cites_the_one_revision_it_draws(presence, snap):
+    assert presence.layout.meta["source"] == provenance.source_line(datasets.provenance("migrant-stock", snap),
                                                                     revision="2020")
     assert "revision 2020" in presence.layout.meta["source"]
 
 
 # --- Ukraine ------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def ukraine():
-    return story_charts.figure_for_claim("ukraine-key-destination")
+@pytest.fixture
+def ukraine(snap):
+    return chart(snap, "ukraine-key-destination")
 
 
 def test_ukraine_chart_highlights_ukraine_alone_with_its_rank_and_value(ukraine):
@@ -215,23 +219,23 @@ def test_ukraine_chart_marks_the_claimed_top_three(ukraine):
     assert any(a.name == "top-line" and a.text == "top 3" for a in ukraine.layout.annotations)
 
 
-def test_ukraine_chart_cites_only_the_stock_it_draws(ukraine):
+def test_ukraine_chart_cites_only_the_stock_it_draws(ukraine, snap):
     """The verdict also reads BNS flows; the chart draws only UN DESA, so only UN DESA is its source."""
-    assert ukraine.layout.meta["source"] == provenance.source_line(datasets.provenance("migrant-stock"),
+    assert ukraine.layout.meta["source"] == provenance.source_line(datasets.provenance("migrant-stock", snap),
                                                                    revision="2020")
 
 
-def test_stock_bar_refuses_rows_of_two_revisions():
-    stock = datasets.get("migrant-stock")
+def test_stock_bar_refuses_rows_of_two_revisions(snap):
+    stock = datasets.get("migrant-stock", snap)
     with pytest.raises(ValueError, match="revision"):
         story.stock_bar(stock[stock["year"] == 2020], highlight=("UKR",), top=3, title="t", source=SOURCE)
 
 
 # --- 30 years of independence ------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def coverage():
-    return story_charts.figure_for_claim("thirty-years")
+@pytest.fixture
+def coverage(snap):
+    return chart(snap, "thirty-years")
 
 
 def test_coverage_strip_shows_which_years_have_an_official_figure(coverage):
@@ -258,35 +262,46 @@ def test_coverage_strip_without_an_alternative_has_one_row():
     assert list(covered.x) == [2000] and list(gaps.x) == [2001, 2002, 2003]
 
 
+# --- the reader's language ------------------------------------------------------------------------------------
+
+class _Russian(gettext.NullTranslations):
+    """A stand-in catalogue: the source line's message in Russian (the real catalogues are built separately)."""
+
+    def gettext(self, message: str) -> str:
+        russian = {"Source: {sources}. Data as of {date}.": "Источник: {sources}. Данные на {date}."}
+        return russian.get(message, message)
+
+
+def test_charts_follow_the_readers_language_in_their_source_line_and_figures(store, monkeypatch):
+    real = i18n.translations
+    monkeypatch.setattr(i18n, "translations", lambda lang: _Russian() if lang == "ru" else real(lang))
+    snap = snapshots.load(store.folder / store.current_id())  # fresh caches: nothing built in English reused
+    fig = chart(snap, "ukraine-key-destination", "ru")
+    assert fig.layout.meta["source"] == provenance.source_line(datasets.provenance("migrant-stock", snap), "ru",
+                                                               revision="2020")
+    assert fig.layout.meta["source"].startswith("Источник")
+    claimed = one(fig, highlight=True)
+    assert list(claimed.text) == ["225\xa0962"], "Russian groups thousands with a space"
+
+
+def test_partial_periods_are_tagged_by_the_shared_period_wording():
+    rows = pd.DataFrame({"series": ["S"] * 3, "period": ["2019-Q1", "2020-Q1-Q3", "2021-H1"],
+                         "year": [2019, 2020, 2021], "rank": [2, 1, 1], "of": [5, 4, 4],
+                         "value": [-0.27, -0.61, -0.49]})
+    fig = story.rank_figure(rows, target="KAZ", label="Claim", title="t", source=SOURCE)
+    (trace,) = fig.data
+    assert list(trace.text) == ["Q1", "Q1–Q3", "H1"]
+    assert list(trace.x) == [2019.125, 2020.375, 2021.25], "a partial period sits at its middle month"
+    assert trace.hovertext[0].startswith("January–March 2019 (first quarter): 2nd of 5")
+
+
 # --- which claims have a chart -----------------------------------------------------------------------------
 
-def test_every_claim_with_a_figure_rule_has_a_chart_and_events_have_none(ledger):
-    ids = story_charts.claim_ids()
-    assert ids == ("leave-30-50k", "eaeu-top-emigration", "mongolia-to-usa", "ukraine-key-destination",
-                   "thirty-years")
-    assert all(ledger[i].query.rule.name != "event" for i in ids)
-    for cid in ids:
-        assert isinstance(story_charts.figure_for_claim(cid), go.Figure)
-
-
-def test_an_event_or_unknown_claim_has_no_chart_and_says_which_do():
-    with pytest.raises(KeyError, match="event"):
-        story_charts.figure_for_claim("extradition-2019")
-    with pytest.raises(KeyError, match="leave-30-50k"):
-        story_charts.figure_for_claim("no-such-claim")
-
-
-def test_charts_follow_the_readers_language_in_their_source_line():
-    fig = story_charts.figure_for_claim("leave-30-50k", lang="ru")
-    assert fig.layout.meta["source"] == provenance.source_line(datasets.provenance("kz-migration"), "ru")
-    assert fig.layout.meta["source"].startswith("Источник")
-
-
-def test_event_claims_cite_where_the_event_is_reported(ledger, verdicts):
-    line = story_charts.source_line(ledger["extradition-2019"], verdicts["extradition-2019"])
-    assert line.startswith("Source: CABAR.asia") and "Kazinform" in line
-
-
-def test_ordinals():
-    assert [story.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 47)] == [
-        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "47th"]
+def test_every_claim_with_a_figure_rule_has_a_chart_and_events_have_none(snap):
+    charted = claims.claim_ids(snap)
+    assert charted == ("leave-30-50k", "eaeu-top-emigration", "mongolia-to-usa", "ukraine-key-destination",
+                       "thirty-years")
+    kinds = {cid: chart(snap, cid).layout.meta["kind"] for cid in charted}
+    assert kinds == {"leave-30-50k": "range", "eaeu-top-emigration": "rank", "mongolia-to-usa": "stock",
+                     "ukraine-key-destination": "stock", "thirty-years": "coverage"}
+    assert chart(snap, "extradition-2019") is None and chart(snap, "departure-2014") is None

@@ -16,13 +16,13 @@ SOURCE = "Source: test. Data as of 2026-01."
 
 
 @pytest.fixture(scope="module")
-def frame() -> pd.DataFrame:
-    return datasets.get("kz-migration")
+def frame(snap) -> pd.DataFrame:
+    return datasets.get("kz-migration", snap)
 
 
 @pytest.fixture(scope="module")
-def model() -> pd.DataFrame:
-    eaeu = datasets.get("eaeu")
+def model(snap) -> pd.DataFrame:
+    eaeu = datasets.get("eaeu", snap)
     return eaeu[(eaeu["iso3"] == "KAZ") & (eaeu["measure"] == "net_migration")]
 
 
@@ -206,8 +206,8 @@ def test_every_event_has_a_note_and_a_source():
     assert all(e.label and e.note and e.source for e in EVENTS)
 
 
-def test_source_line_is_under_the_plot_and_in_meta(frame):
-    src = provenance.source_line(datasets.provenance("kz-migration"))
+def test_source_line_is_under_the_plot_and_in_meta(frame, snap):
+    src = provenance.source_line(datasets.provenance("kz-migration", snap))
     fig = lines(frame, source=src)
     assert fig.layout.meta["source"] == src
     note = [a for a in fig.layout.annotations if a.name == "source"][0]

@@ -3,23 +3,16 @@ provenance, and the callback's figures, source lines and query string."""
 
 from __future__ import annotations
 
-import importlib
-
+import dash
 import plotly.graph_objects as go
 import pytest
 from dash import dcc, html
 
 from dashboard import datasets, provenance, urlstate
-from tests.pages.layout_tools import by_id, notice_texts, walk
 from dashboard.countries import EAEU
-
-
-@pytest.fixture(scope="module")
-def page():
-    from dashboard.app import default_app
-
-    default_app()  # pages register only once an app exists
-    return importlib.import_module("dashboard.pages.eaeu")
+from dashboard.pages import eaeu as page
+from dashboard.views import eaeu as view
+from tests.pages.layout_tools import by_id, notice_texts, walk
 
 
 def texts(layout):
@@ -31,17 +24,12 @@ def badges(layout):
 
 
 def test_page_is_registered_at_eaeu():
-    import dash
-
-    from dashboard.app import default_app
-
-    default_app()
     entry = [p for p in dash.page_registry.values() if p["path"] == "/eaeu"]
     assert len(entry) == 1
     assert entry[0]["name"] == "EAEU comparison" and entry[0]["order"] == 3
 
 
-def test_default_layout_shows_all_five_members_and_no_notice(page):
+def test_default_layout_shows_all_five_members_and_no_notice():
     layout = page.layout()
     assert notice_texts(layout) == []
     assert by_id(layout, "eaeu-countries").value == list(EAEU)
@@ -52,7 +40,7 @@ def test_default_layout_shows_all_five_members_and_no_notice(page):
         assert isinstance(by_id(layout, graph), dcc.Graph)
 
 
-def test_a_shared_link_reopens_the_same_view(page):
+def test_a_shared_link_reopens_the_same_view():
     layout = page.layout(countries="KAZ~RUS", years="2000..2020", measure="per1000", revision="2024")
     assert notice_texts(layout) == []
     assert by_id(layout, "eaeu-countries").value == ["KAZ", "RUS"]
@@ -68,7 +56,7 @@ def test_a_shared_link_reopens_the_same_view(page):
     ({"measure": "percent"}, "measure"),
     ({"revision": "2019"}, "revision"),
 ])
-def test_bad_values_fall_back_to_defaults_with_a_notice(page, query, name):
+def test_bad_values_fall_back_to_defaults_with_a_notice(query, name):
     """A mistyped link must still open the page, say what was ignored, and show the default view."""
     layout = page.layout(**query)
     notes = notice_texts(layout)
@@ -78,15 +66,15 @@ def test_bad_values_fall_back_to_defaults_with_a_notice(page, query, name):
     assert by_id(layout, "eaeu-revision").value == 2020
 
 
-def test_unknown_parameter_is_named_and_lang_is_not_a_filter(page):
+def test_unknown_parameter_is_named_and_lang_is_not_a_filter():
     layout = page.layout(colour="red", lang="en")
     assert notice_texts(layout) == ["Ignored unknown setting 'colour'."]
 
 
-def test_every_series_has_a_definition_badge_from_provenance(page):
+def test_every_series_has_a_definition_badge_from_provenance(snap):
     layout = page.layout()
-    provs = dict(zip(datasets.DATASETS["eaeu"].tables, datasets.provenance("eaeu")))
-    eec = datasets.provenance("eec")[0]
+    provs = dict(zip(datasets.DATASETS["eaeu"].tables, datasets.provenance("eaeu", snap)))
+    eec = datasets.provenance("eec", snap)[0]
     titles = [b.title for b in badges(layout)]
     assert provs["wdi"].definition in titles  # net migration: UN WPP model estimate
     assert provs["undesa_origin_totals"].definition in titles  # emigrant stock
@@ -94,19 +82,19 @@ def test_every_series_has_a_definition_badge_from_provenance(page):
     assert any("model estimate" in b.children for b in badges(layout))
 
 
-def test_caveats_come_from_provenance(page):
+def test_caveats_come_from_provenance(snap):
     """The like-for-like warning on 2024 totals and the Russian departures caveat are shown, not retyped."""
     shown = " ".join(texts(page.layout()))
-    provs = dict(zip(datasets.DATASETS["eaeu"].tables, datasets.provenance("eaeu")))
+    provs = dict(zip(datasets.DATASETS["eaeu"].tables, datasets.provenance("eaeu", snap)))
     for caveat in provs["undesa_origin_totals"].caveats:
         assert caveat in shown
     assert "not like-for-like" in shown
-    for caveat in datasets.provenance("eec")[0].caveats:
+    for caveat in datasets.provenance("eec", snap)[0].caveats:
         assert caveat in shown
     assert "not comparable" in shown
 
 
-def test_callback_returns_figures_sources_and_query(page):
+def test_callback_returns_figures_sources_and_query(snap):
     out = page.update(["RUS", "KAZ"], [2000, 2024], "per1000", 2024, "en")
     (net, net_src, rank, rank_src, rank_table, stock, stock_src, eec, eec_src, query) = out
     assert all(isinstance(f, go.Figure) for f in (net, rank, stock, eec))
@@ -115,28 +103,28 @@ def test_callback_returns_figures_sources_and_query(page):
     kaz = [t for t in net.data if t.meta["iso3"] == "KAZ"][0]
     assert dict(zip(kaz.x, kaz.y))[2024] == pytest.approx(-0.36)
     assert {t.meta["revision"] for t in stock.data} == {2024}
-    provs = dict(zip(datasets.DATASETS["eaeu"].tables, datasets.provenance("eaeu")))
+    provs = dict(zip(datasets.DATASETS["eaeu"].tables, datasets.provenance("eaeu", snap)))
     assert net_src == rank_src == provenance.source_line([provs["wdi"]]) == net.layout.meta["source"]
     assert stock_src == provenance.source_line([provs["undesa_origin_totals"], provs["wdi"]], revision="2024")
     assert "revision 2024" in stock_src and stock.layout.meta["source"] == stock_src
-    assert eec_src == provenance.source_line(datasets.provenance("eec")) == eec.layout.meta["source"]
+    assert eec_src == provenance.source_line(datasets.provenance("eec", snap)) == eec.layout.meta["source"]
     assert isinstance(rank_table, html.Table)
 
 
-def test_default_view_writes_an_empty_query(page):
+def test_default_view_writes_an_empty_query():
     """Nothing changed -> the address bar stays clean (no ?countries=...)."""
     out = page.update(list(EAEU), [1990, 2024], "absolute", 2020, "en")
     assert out[-1] == ""
 
 
-def test_query_round_trips_through_the_layout(page):
+def test_query_round_trips_through_the_layout():
     query = page.update(["KGZ", "KAZ"], [1995, 2015], "absolute", 2020, "en")[-1]
-    values, notices = urlstate.parse(dict(p.split("=") for p in query.lstrip("?").split("&")), page.PARAMS,
+    values, notices = urlstate.parse(dict(p.split("=") for p in query.lstrip("?").split("&")), view.PARAMS,
                                      strict=True)
     assert notices == [] and values["countries"] == ("KAZ", "KGZ") and values["years"] == (1995, 2015)
 
 
-def test_unticking_every_country_shows_a_hint_not_all_countries(page):
+def test_unticking_every_country_shows_a_hint_not_all_countries():
     out = page.update([], [1990, 2024], "absolute", 2020, "en")
     net, eec, query = out[0], out[7], out[-1]
     assert len(net.data) == 0 and len(eec.data) == 0
@@ -144,24 +132,25 @@ def test_unticking_every_country_shows_a_hint_not_all_countries(page):
     assert query == ""  # an empty pick is not a shareable state; the link opens the default
 
 
-def test_rank_is_among_all_five_whatever_the_selection(page):
-    only_kaz = page.figure_for_rank({"countries": ("KAZ",)})
-    everyone = page.figure_for_rank({})
+def test_rank_is_among_all_five_whatever_the_selection(snap):
+    only_kaz = view.figure_rank({"countries": ("KAZ",)}, snap)
+    everyone = view.figure_rank({}, snap)
     assert list(only_kaz.data[0].y) == list(everyone.data[0].y)
 
 
-def test_rank_table_lists_year_rank_and_value(page):
-    table = page.rank_table({"years": (2024, 2024)})
+def test_rank_table_lists_year_rank_and_value(snap):
+    table = page.rank_table(view.rank_rows({"years": (2024, 2024)}, snap), "en")
     rows = [r for r in walk(table) if isinstance(r, html.Tr)]
     cells = [c.children for c in walk(rows[1]) if isinstance(c, html.Td)]
     assert cells == ["2024", "3 of 5", "-0.36"]
 
 
-@pytest.mark.parametrize("fn", ["figure_for_net", "figure_for_stock_share", "figure_for_rank", "figure_for_eec"])
-def test_figure_for_functions_accept_url_values_and_garbage(page, fn):
-    """The future /embed route passes parsed URL state; bad or missing values must give the default view."""
-    good = getattr(page, fn)({"countries": ("KAZ", "RUS"), "years": (2000, 2020), "measure": "per1000",
-                              "revision": 2024})
+@pytest.mark.parametrize("fn", ["figure_net", "figure_stock_share", "figure_rank", "figure_eec"])
+def test_figure_functions_accept_url_values_and_garbage(snap, fn):
+    """The /embed route passes parsed URL state; bad or missing values must give the default view."""
+    figure = getattr(view, fn)
+    good = figure({"countries": ("KAZ", "RUS"), "years": (2000, 2020), "measure": "per1000", "revision": 2024},
+                  snap)
     assert isinstance(good, go.Figure) and good.layout.meta["source"].startswith("Source:")
-    default = getattr(page, fn)({"countries": ("XXX",), "years": "nonsense", "revision": 1999})
-    assert default.to_plotly_json() == getattr(page, fn)({}).to_plotly_json()
+    default = figure({"countries": ("XXX",), "years": "nonsense", "revision": 1999}, snap)
+    assert default.to_plotly_json() == figure({}, snap).to_plotly_json()

@@ -4,42 +4,35 @@ small chart where the claim is a figure, and the deep link that opens the full c
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
+import dash
 import pytest
 from dash import dcc, html
 
-from dashboard import claims, datasets, provenance, story_charts
+from dashboard import claims, datasets, provenance, snapshots
+from dashboard.pages import home as page
+from dashboard.views import charts
+from tests import dash_calls
+from tests.conftest import FIXTURE_DATA, ROOT
 from tests.pages.layout_tools import walk
 
-ROOT = Path(__file__).resolve().parents[2]
+
+@pytest.fixture
+def ledger(snap):
+    return claims.ledger(snap)
 
 
-@pytest.fixture(scope="module")
-def page():
-    from dashboard.app import default_app
-
-    default_app()  # pages register only once an app exists
-    return importlib.import_module("dashboard.pages.home")
+@pytest.fixture
+def verdicts(snap):
+    return claims.evaluate_all(snap, "en")
 
 
-@pytest.fixture(scope="module")
-def ledger():
-    return story_charts.ledger()
-
-
-@pytest.fixture(scope="module")
-def verdicts():
-    return claims.evaluate_all()
-
-
-@pytest.fixture(scope="module")
-def layout(page):
+@pytest.fixture
+def layout():
     return page.layout()
 
 
@@ -76,9 +69,7 @@ def notice_texts(layout) -> list[str]:
     return [text(c) for c in walk(layout) if "notice" in classes(c)]
 
 
-def test_page_is_the_story_at_the_root_in_first_place(page):
-    import dash
-
+def test_page_is_the_story_at_the_root_in_first_place():
     entry = dash.page_registry["dashboard.pages.home"]
     assert entry["path"] == "/" and entry["name"] == "Story" and entry["order"] == 0
 
@@ -87,7 +78,7 @@ def test_one_callout_per_claim_in_the_ledgers_reading_order(layout, ledger):
     assert [c.id for c in callouts(layout)] == [f"claim-{c.id}" for c in ledger]
 
 
-def test_each_badge_shows_the_verdict_the_engine_computes(layout, ledger, verdicts, page):
+def test_each_badge_shows_the_verdict_the_engine_computes(layout, ledger, verdicts):
     for claim in ledger:
         badges = find(callout_by_claim(layout, claim.id), "verdict")
         assert len(badges) == 1, claim.id
@@ -97,7 +88,7 @@ def test_each_badge_shows_the_verdict_the_engine_computes(layout, ledger, verdic
         assert f"verdict-{page.verdict_slug(verdict)}" in classes(badge)
 
 
-def test_badges_never_rely_on_colour_alone(page):
+def test_badges_never_rely_on_colour_alone():
     """Each verdict has its own symbol and slug (a reader who cannot tell the colours still can tell them)."""
     styles = page.VERDICT_STYLES
     assert set(styles) == set(claims.VERDICTS)
@@ -127,28 +118,27 @@ def test_each_callout_quotes_the_article_with_attribution(layout, ledger):
         assert links[0].href == claim.article_url
 
 
-def test_each_callout_has_a_source_line_derived_from_provenance(layout, ledger, verdicts):
+def test_each_callout_has_a_source_line_derived_from_provenance(layout, ledger, verdicts, snap):
     for claim in ledger:
         verdict = verdicts[claim.id]
         lines = [text(c) for c in find(callout_by_claim(layout, claim.id), "source-line")]
         assert lines and all(lines), claim.id
         if verdict.sources:
-            every = provenance.source_line([p for name in verdict.sources for p in datasets.provenance(name)],
-                                           revision=str(claim.query.rule.get("revision"))
-                                           if claim.query.rule.get("revision") else None)
-            assert every in lines or every == story_charts.chart_source_line(claim, verdict), claim.id
+            every = provenance.source_line([p for name in verdict.sources for p in datasets.provenance(name, snap)],
+                                           revision=claim.rule.source_revision())
+            assert every in lines or every == claims.chart_source_line(claim, verdict, snap), claim.id
         else:
-            assert lines == [story_charts.source_line(claim, verdict)]
+            assert lines == [claims.source_line(claim, verdict, snap)]
 
 
-def test_a_verdict_that_read_more_than_its_chart_draws_cites_both(layout, ledger, verdicts):
+def test_a_verdict_that_read_more_than_its_chart_draws_cites_both(layout, ledger, snap):
     """Ukraine's verdict also ranks the BNS flows; its chart draws the UN DESA stock only."""
     claim = next(c for c in ledger if c.id == "ukraine-key-destination")
     box = callout_by_claim(layout, claim.id)
     verdict_line = text(find(box, "verdict-source"))
     assert "UN DESA (revision 2020)" in verdict_line and "BNS releases" in verdict_line
     caption = [c for c in walk(box) if isinstance(c, html.Figcaption)][0]
-    assert text(caption) == provenance.source_line(datasets.provenance("migrant-stock"), revision="2020")
+    assert text(caption) == provenance.source_line(datasets.provenance("migrant-stock", snap), revision="2020")
 
 
 def test_each_callout_links_to_the_full_chart_in_the_claimed_state(layout, ledger):
@@ -158,8 +148,8 @@ def test_each_callout_links_to_the_full_chart_in_the_claimed_state(layout, ledge
     assert callout_by_claim(layout, "leave-30-50k") and ledger[0].chart.href == "/trends?measures=emigrants"
 
 
-def test_figure_claims_have_a_chart_and_events_a_note_only(layout, ledger):
-    charted = set(story_charts.claim_ids())
+def test_figure_claims_have_a_chart_and_events_a_note_only(layout, ledger, snap):
+    charted = set(claims.claim_ids(snap))
     for claim in ledger:
         graphs = [c for c in walk(callout_by_claim(layout, claim.id)) if isinstance(c, dcc.Graph)]
         if claim.id in charted:
@@ -170,19 +160,24 @@ def test_figure_claims_have_a_chart_and_events_a_note_only(layout, ledger):
             assert graphs == []
 
 
-def test_the_range_chart_on_the_page_is_the_embed_chart(layout):
+def test_the_range_chart_on_the_page_is_the_embed_chart(layout, snap):
     graph = [c for c in walk(callout_by_claim(layout, "leave-30-50k")) if isinstance(c, dcc.Graph)][0]
-    assert graph.figure == json.loads(story_charts.figure_for_claim("leave-30-50k").to_json())
+    embedded = charts.registry(snap)["claim/leave-30-50k"].figure({}, snap, "en")
+    assert graph.figure == json.loads(embedded.to_json())
 
 
-def test_claim_charts_are_built_once_per_snapshot_and_handed_out_as_copies(ledger):
+def test_claim_charts_are_built_once_per_snapshot_and_handed_out_as_copies(monkeypatch):
     """The story page is the landing page: its charts must not be rebuilt for every reader."""
-    claim = next(c for c in ledger if c.id == "leave-30-50k")
-    first = story_charts.figure_json(claim)
+    fresh = snapshots.Store(FIXTURE_DATA).current()  # a snapshot of its own: empty caches
+    claim = claims.find(fresh, "leave-30-50k")
+    built = []
+    real = claims.figure
+    monkeypatch.setattr(claims, "figure", lambda *a, **k: built.append(a) or real(*a, **k))
+    first = claims.figure_json(claim, fresh, "en")
     first["layout"]["title"] = "changed by one reader"
-    second = story_charts.figure_json(claim)
+    second = claims.figure_json(claim, fresh, "en")
     assert second["layout"]["title"] != "changed by one reader"
-    assert story_charts._figure_text.cache_info().hits >= 1
+    assert len(built) == 1, "the chart was built again for the second reader"
 
 
 def test_intro_names_the_article_and_links_to_it(layout, ledger):
@@ -202,7 +197,7 @@ def test_default_page_has_no_notice(layout):
     assert notice_texts(layout) == []
 
 
-def test_the_page_works_in_another_language_and_keeps_it_in_the_deep_links(page, ledger, verdicts):
+def test_the_page_works_in_another_language_and_keeps_it_in_the_deep_links(ledger, verdicts):
     layout = page.layout(lang="ru")
     assert notice_texts(layout) == []
     assert len(callouts(layout)) == len(ledger)
@@ -213,27 +208,34 @@ def test_the_page_works_in_another_language_and_keeps_it_in_the_deep_links(page,
     assert badge.to_plotly_json()["props"]["data-verdict"] == verdicts["leave-30-50k"].verdict
 
 
-def test_an_unknown_language_falls_back_to_english_with_a_notice(page, ledger):
+def test_an_unknown_language_falls_back_to_english_with_a_notice(ledger):
     layout = page.layout(lang="xx")
     assert any("xx" in n for n in notice_texts(layout))
     assert [a.href for a in find(layout, "claim-link")] == [c.chart.href for c in ledger]
 
 
-def test_an_unknown_setting_is_ignored_with_a_notice_never_an_error(page, ledger):
+def test_an_unknown_setting_is_ignored_with_a_notice_never_an_error(ledger):
     layout = page.layout(colour="red")
     assert any("colour" in n for n in notice_texts(layout))
     assert len(callouts(layout)) == len(ledger)
 
 
+def test_the_router_renders_one_callout_per_claim(client, ledger):
+    """What Dash's Pages router sends the browser for / holds every callout."""
+    tree = dash_calls.page(client, "/")
+    ids = [c["props"]["id"] for c in dash_calls.components(tree) if c["type"] == "Article"]
+    assert ids == [f"claim-{c.id}" for c in ledger]
+
+
 def test_no_data_is_read_when_the_modules_are_imported(tmp_path):
-    """Importing the page, its charts and its figures must not touch the snapshot (empty data folder)."""
+    """Importing the page, its view, the claims and the figures must not touch a snapshot (empty data folder)."""
     code = (
-        "import dash\n"
-        "from dashboard import data\n"
+        "from dashboard import snapshots\n"
         "def boom(*a, **k): raise AssertionError('data read at import')\n"
-        "data.snapshot = boom\n"
-        "dash.Dash(__name__, use_pages=True, pages_folder='')\n"
-        "import dashboard.figures.story, dashboard.story_charts, dashboard.pages.home\n"
+        "snapshots.load = boom\n"
+        "snapshots.Store.get = boom\n"
+        "snapshots.Store.current_id = boom\n"
+        "import dashboard.figures.story, dashboard.claims, dashboard.views.story, dashboard.pages.home\n"
         "print('ok')\n"
     )
     env = {**os.environ, "KZ_DATA_DIR": str(tmp_path)}

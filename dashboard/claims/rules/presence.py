@@ -1,0 +1,94 @@
+"""Rule ``presence``: people born in Kazakhstan live in each of the claim's countries.
+
+UN DESA migrant stock of one revision and year -> one verdict row per country, and the largest
+destinations drawn with the claim's countries highlighted.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import datasets, formatting
+from dashboard.claims.rules import base
+from dashboard.claims.verdicts import CANNOT_CHECK, DOES_NOT_HOLD, HOLDS, NO_DATA, Row, Verdict, lead, sentence
+from dashboard.countries import country_name
+from dashboard.figures import story
+from dashboard.i18n import _
+from dashboard.snapshots import Snapshot
+
+if TYPE_CHECKING:
+    from dashboard.claims.ledger import Claim
+
+TOP = 5  # largest destinations shown beside the claim's countries, for scale
+
+
+def rule_presence(frame: pd.DataFrame, countries: Sequence[str], *, year: int, revision: int, unchecked: str = "",
+                  sources: tuple[str, ...] = (), lang: str = "en") -> Verdict:
+    """Do people born in the origin live in each of ``countries`` (migrant stock > 0)?
+
+    ``frame``: the migrant-stock dataset (revision, destination, year, value).  A country without a
+    figure in that revision is "no data" (absent is not zero).  ``unchecked`` names the part of the
+    claim the stock cannot check (it counts everyone born in the origin, whatever their reasons).
+    """
+    stock = frame[(frame["revision"] == revision) & (frame["year"] == year)]
+    series = _("UN DESA migrant stock, revision {revision}", lang, revision=revision)
+    rows = []
+    for iso3 in countries:
+        hit = stock[stock["destination"] == iso3].dropna(subset=["value"])
+        if hit.empty:
+            rows.append(Row(str(year), year, None, "no data", "no data", None, series=series, country=iso3))
+            continue
+        value = int(hit["value"].iloc[0])
+        rows.append(Row(str(year), year, value, "estimate", "present" if value > 0 else "absent", value > 0,
+                        series=series, country=iso3))
+    # Not classify(): one country without residents refutes "from Mongolia to the USA", whatever the others.
+    if not any(r.value is not None for r in rows):
+        verdict = NO_DATA
+    elif any(r.supports is False for r in rows):
+        verdict = DOES_NOT_HOLD
+    elif any(r.value is None for r in rows):
+        verdict = CANNOT_CHECK
+    else:
+        verdict = HOLDS
+    found = formatting.join([f"{country_name(r.country, lang)} ({formatting.number(r.value, lang)})"
+                             for r in rows if r.value is not None], lang)
+    missing = formatting.join([country_name(r.country, lang) for r in rows if r.value is None], lang)
+    clauses = [
+        _("people born in Kazakhstan living in {list} in {year} (UN DESA, revision {revision})", lang, list=found,
+          year=year, revision=revision) if found else "",
+        _("no figure for {list} in revision {revision}", lang, list=missing, revision=revision) if missing else "",
+        _("the figures count everyone born in Kazakhstan, so {unchecked} cannot be checked", lang,
+          unchecked=_(unchecked, lang)) if unchecked else "",
+    ]
+    return Verdict(verdict, sentence(lead(verdict, lang), clauses), tuple(rows), sources)
+
+
+class Rule(base.RuleBase):
+    """People born in Kazakhstan live in every one of the query's countries (UN DESA ``revision``)."""
+
+    name: Literal["presence"]
+    revision: base.Revision
+    unchecked: str = ""  # the part of the claim the stock cannot check, in words
+
+    def source_revision(self) -> str:
+        return str(self.revision)
+
+    def chart_datasets(self, claim: Claim, verdict: Verdict) -> tuple[str, ...]:
+        return (claim.query.dataset,)
+
+    def evaluate(self, claim: Claim, snap: Snapshot, lang: str) -> Verdict:
+        q = claim.query
+        stock = datasets.get(q.dataset, snap)
+        year = base.stock_year(stock, self.revision, q.period.last)
+        return rule_presence(stock, q.countries, year=year, revision=self.revision, unchecked=self.unchecked,
+                             sources=(q.dataset,), lang=lang)
+
+    def figure(self, claim: Claim, verdict: Verdict, snap: Snapshot, lang: str) -> go.Figure:
+        rows, year = base.stock_rows(claim, self.revision, snap)
+        # A log scale: a few hundred people in Mongolia must still show beside millions in Russia.
+        return story.stock_bar(rows, highlight=claim.query.countries, top=TOP, log=True,
+                               title=_("People born in Kazakhstan abroad, {year}", lang, year=year),
+                               source=base.chart_source(claim, verdict, snap, lang), lang=lang)
