@@ -14,6 +14,7 @@ import pytest
 
 from dashboard import provenance, schemas, snapshots
 from dashboard.app import create_app
+from tests import dash_calls
 
 TODAY = dt.date(2026, 12, 2)
 
@@ -159,7 +160,8 @@ def _emigrants_2024(fig: dict) -> int:
 
 
 def test_every_response_shows_exactly_one_snapshot_while_refreshes_run(data_copy: Path):
-    """Refreshes publish new snapshots in a loop while readers request embeds, downloads and health: each
+    """Refreshes publish new snapshots in a loop while readers request a page's callback, embeds, downloads and
+    health: each
     response's figures and its provenance ("data as of") come from the same snapshot, never two."""
     store = snapshots.Store(data_copy)
     app = create_app(data_copy)
@@ -177,6 +179,8 @@ def test_every_response_shows_exactly_one_snapshot_while_refreshes_run(data_copy
         done.set()
 
     failures, seen = [], set()
+    trends_call = next(b for b in dash_calls.calls(app.server.test_client(), "/trends")
+                       if b["output"].startswith("..trends-graph.figure"))
 
     def reader(offset: int):
         client = app.server.test_client()
@@ -184,7 +188,13 @@ def test_every_response_shows_exactly_one_snapshot_while_refreshes_run(data_copy
         while not done.is_set():
             i += 1
             # Varied queries, so that most requests build their response rather than find it cached.
-            if i % 3 == 0:
+            if i % 4 == 3:  # the trends page's callback: its chart and its source line
+                body = json.loads(json.dumps(trends_call))
+                body["inputs"][3]["value"] = [2000 + i % 15, 2025]
+                out = dash_calls.post(client, body).get_json()["response"]
+                value = _emigrants_2024(out["trends-graph"]["figure"])
+                date = re.search(r"Data as of (\d{4}-\d{2}-\d{2})", out["trends-source"]["children"]).group(1)
+            elif i % 3 == 0:
                 html = client.get(f"/embed/trends?years={2000 + i % 15}..2025").data.decode()
                 value = _emigrants_2024(_figure_of(html))
                 date = re.search(r"Data as of (\d{4}-\d{2}-\d{2})", html).group(1)
@@ -202,7 +212,7 @@ def test_every_response_shows_exactly_one_snapshot_while_refreshes_run(data_copy
             if value is not None and value != (12732 if k == 0 else 20000 + k):
                 failures.append((i, value, date))
 
-    threads = [threading.Thread(target=refresher, args=(10,))] + [threading.Thread(target=reader, args=(r * 1000,))
+    threads = [threading.Thread(target=refresher, args=(6,))] + [threading.Thread(target=reader, args=(r * 1000,))
                                                                   for r in range(4)]
     for t in threads:
         t.start()
