@@ -6,33 +6,37 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import dash
-from dash import Dash, dcc, html
+import flask
+from dash import Dash
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import components, context, routes, settings
+from dashboard import components, context, routes, settings, shell
 from dashboard.i18n import _
 from dashboard.pages import PAGES
 from dashboard.snapshots import Store
 
 
-def navbar(lang: str = "en") -> html.Nav:
-    links = [dcc.Link(_(page["name"], lang), href=page["relative_path"], className="nav-link")
-             for page in sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)]
-    return html.Nav([html.A(_("kz-emigration", lang), href="/", className="brand"), *links], className="navbar")
+class DashboardApp(Dash):
+    """Dash, with the index HTML in the reader's language (``<html lang>``, the title, plotly's locale)."""
+
+    def interpolate_index(self, **kwargs):
+        lang = context.language(flask.request.args.get("lang"))
+        kwargs["title"] = _("Emigration from Kazakhstan", lang)
+        return shell.localise_index(super().interpolate_index(**kwargs), lang)
 
 
 def create_app(data_dir: Path | str | None = None, assets_dir: Path | str | None = None) -> Dash:
     """A new app on the snapshots under ``data_dir`` (default: ``KZ_DATA_DIR``); reads no data until a
     request comes.  Each call gives an app with its own callbacks, routes and snapshot store."""
-    app = Dash(__name__, use_pages=True, pages_folder="", assets_folder=str(assets_dir or settings.assets_dir()),
+    app = DashboardApp(__name__, use_pages=True, pages_folder="", assets_folder=str(assets_dir or settings.assets_dir()),
                serve_locally=True, title=_("Emigration from Kazakhstan"), update_title=None,
                suppress_callback_exceptions=True,
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     for page in PAGES:
         page.register(app)  # the page (in Dash's registry) and its callbacks, on this app
     components.register(app)
-    app.layout = lambda: html.Div([navbar(), html.Main(dash.page_container, className="page")], className="shell")
+    shell.register(app)
+    app.layout = shell.layout
     server = app.server
     context.install(server, Store(Path(data_dir or settings.data_dir())))
     server.register_blueprint(routes.blueprint)

@@ -45,7 +45,8 @@ def _code_messages(catalog: Catalog) -> None:
 
 def _snapshot_messages(catalog: Catalog, directory: Path) -> None:
     ledger = json.loads((directory / snapshots.LEDGER).read_text(encoding="utf-8"))
-    where = f"data/{snapshots.FOLDER}/{directory.name}"
+    # The current snapshot, by role not by id: a new snapshot with the same texts changes no catalogue.
+    where = f"data/{snapshots.FOLDER}/(current)"
     for i, claim in enumerate(ledger):
         for field in LEDGER_FIELDS:
             if claim.get(field):

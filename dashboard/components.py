@@ -3,6 +3,7 @@ callbacks they share (each chart's Download CSV link and Embed panel follow the 
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qsl
 
 import dash
@@ -10,30 +11,56 @@ import flask
 from dash import ALL, MATCH, Input, Output, State, dcc, html
 
 from dashboard import alttext, context, embeds, urlstate
+from dashboard.figures import theme as themes
 from dashboard.i18n import _, negotiate
 from dashboard.views import charts
 
 
+THEME = "kz-theme"  # the store holding the reader's colour scheme (set in the browser from prefers-color-scheme)
+
+
 def graph_config(**extra) -> dict:
-    """plotly.js config: map shapes from our own assets (never a CDN), no plotly logo."""
+    """plotly.js config: map shapes from our own assets (never a CDN); no modebar (it covered titles and
+    added six tab stops per chart: the chart's own Download PNG button replaces it), nothing sent to a cloud."""
     return {"topojsonURL": dash.get_asset_url("topojson/"), "displaylogo": False, "responsive": True,
-            "modeBarButtonsToRemove": ["lasso2d", "select2d"], **extra}
+            "displayModeBar": False, "showSendToCloud": False, **extra}
 
 
-def chart_block(graph_id: str, source_id: str, *, height: str = "440px", extra=None, chart: str | None = None,
+def themed(fig, theme: str | None) -> dict:
+    """A figure in the reader's theme, for a dcc.Graph (light unless the store says dark)."""
+    return themes.apply(fig, theme if theme in themes.THEMES else "light")
+
+
+def height_style(fig) -> dict:
+    """The graph box gets the figure's own height (the graph config is responsive: the box wins)."""
+    value = fig["layout"].get("height") if isinstance(fig, dict) else fig.layout.height
+    return {"height": f"{int(value or 440)}px"}
+
+
+def dom_id(component_id: str | dict) -> str:
+    """The id attribute Dash gives a component in the page (a dict id becomes its sorted, compact JSON)."""
+    return component_id if isinstance(component_id, str) else json.dumps(component_id, sort_keys=True,
+                                                                         separators=(",", ":"))
+
+
+def chart_block(graph_id: str | dict, source_id: str, *, height: str = "440px", extra=None, chart: str | None = None,
                 lang: str = "en") -> html.Figure:
     """A chart and, under it, its source line (filled by the page's callback from provenance), and for an
     embeddable ``chart`` (an id of ``views.charts``) its Download CSV link and Embed button."""
     tools = []
     if chart:
         spec = charts.registry(context.snapshot())[chart]
+        panel = f"embed-panel-{chart.replace('/', '-')}"
         tools = [html.Div([
             html.A(_("Download CSV", lang), id={"type": "chart-data", "chart": chart},
                    href=spec.data_url(spec.defaults()), className="tool", **{"data-chart": chart}),
+            html.Button(_("Download PNG", lang), type="button", className="tool",
+                        **{"data-png-for": dom_id(graph_id), "data-png-name": chart.replace("/", "-")}),
             html.Button(_("Embed", lang), id={"type": "embed-open", "chart": chart}, n_clicks=0, className="tool",
-                        **{"aria-controls": f"embed-{chart}"}),
+                        **{"aria-controls": panel, "aria-expanded": "false"}),
         ], className="chart-tools"),
-            html.Div(id={"type": "embed-panel", "chart": chart}, hidden=True, className="embed-panel")]
+            html.Div(html.Div(id={"type": "embed-panel", "chart": chart}, hidden=True), id=panel,
+                     className="embed-panel")]
     return html.Figure([
         dcc.Loading(dcc.Graph(id=graph_id, config=graph_config(), style={"height": height}), type="dot",
                     delay_show=300),
@@ -61,9 +88,10 @@ def update_data_links(queries, ids):
 
 
 def open_embed(n_clicks, queries, ident, lang="en"):
-    """The snippet for the view on screen: iframe, resize script, and alt text from the data."""
+    """The snippet for the view on screen: iframe, resize script, and alt text from the data (a second click
+    closes the panel)."""
     if not n_clicks or n_clicks % 2 == 0:
-        return dash.no_update, True
+        return dash.no_update, True, "false"
     lang = negotiate(lang)
     snap = context.snapshot()
     chart = charts.registry(snap)[ident["chart"]]
@@ -79,7 +107,7 @@ def open_embed(n_clicks, queries, ident, lang="en"):
         html.P([html.Strong(_("Alt text: ", lang)), alt], className="embed-alt"),
         html.P([_("Preview: ", lang), html.A(f"/embed/{chart.id}{query}", href=f"/embed/{chart.id}{query}",
                                               target="_blank", rel="noopener")], className="note"),
-    ], False
+    ], False, "true"
 
 
 # history.replaceState changes the URL without telling Dash's router, so writing the query never
@@ -104,6 +132,7 @@ def register(app: dash.Dash) -> None:
     app.callback(
         Output({"type": "embed-panel", "chart": MATCH}, "children"),
         Output({"type": "embed-panel", "chart": MATCH}, "hidden"),
+        Output({"type": "embed-open", "chart": MATCH}, "aria-expanded"),
         Input({"type": "embed-open", "chart": MATCH}, "n_clicks"),
         State({"type": "url-query", "page": ALL}, "data"),
         State({"type": "embed-open", "chart": MATCH}, "id"),
@@ -112,6 +141,11 @@ def register(app: dash.Dash) -> None:
     )(lambda n, queries, ident, langs: open_embed(n, queries, ident, next(iter(langs or []), "en")))
     app.clientside_callback(URL_SYNC_JS, Output({"type": "url-sync", "page": MATCH}, "data"),
                             Input({"type": "url-query", "page": MATCH}, "data"))
+    # The reader's colour scheme, once, when the app starts: every chart callback takes it as an input.
+    app.clientside_callback(
+        """function(_id) { return (window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches)
+                             ? 'dark' : 'light'; }""",
+        Output(THEME, "data"), Input(THEME, "id"))
 
 
 def notices(messages: list[str]) -> html.Div:

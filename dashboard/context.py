@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import flask
 
+from dashboard import i18n
+
 from dashboard.snapshots import Snapshot, Store
 
 EXTENSION = "kz-emigration"
+LANG_COOKIE = "kz_lang"  # the language chosen for this visit (a session cookie)
 
 
 def install(server: flask.Flask, store: Store) -> None:
     server.extensions[EXTENSION] = store
     server.before_request(pin)
+    server.after_request(remember_language)
 
 
 def store() -> Store:
@@ -31,3 +35,20 @@ def snapshot() -> Snapshot:
     if "kz_snapshot" not in flask.g:
         pin()
     return flask.g.kz_snapshot
+
+
+def language(requested=None) -> str:
+    """The request's language: ``requested`` (a page's ``?lang=``) if given, else the one chosen earlier in
+    this visit, else the browser's ``Accept-Language``; English for anything else (``i18n.choose``)."""
+    if not flask.has_request_context():
+        return i18n.negotiate(requested)
+    request = flask.request
+    return i18n.choose(requested, request.cookies.get(LANG_COOKIE), request.headers.get("Accept-Language"))
+
+
+def remember_language(response: flask.Response) -> flask.Response:
+    """A page asked for with ``?lang=`` keeps that language for the rest of the visit."""
+    asked = flask.request.args.get("lang")
+    if asked in i18n.LANGUAGES and flask.request.cookies.get(LANG_COOKIE) != asked:
+        response.set_cookie(LANG_COOKIE, asked, samesite="Lax", httponly=True)
+    return response

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 import pandas as pd
@@ -117,6 +118,19 @@ def zip_bytes(name: str, df: pd.DataFrame, meta: dict) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, text.encode("utf-8"))
     return buffer.getvalue()
+
+
+def filename(name: str, values: dict, suffix: str) -> str:
+    """The download's file name says what it holds: "migrant-stock_countries-DEU-UKR_years-2000-2020.csv"."""
+    parts = [name]
+    for param in params(name):
+        value = values.get(param.name)
+        if param.name == "bom" or value is None or value == param.default:
+            continue
+        # Letters, digits and "-" only ("-value" stays: it says descending); the rest becomes "-".
+        text = re.sub(r"[^A-Za-z0-9-]+", "-", param.encode(value)).rstrip("-")
+        parts.append(f"{param.name}-{text}"[:60])
+    return "_".join(parts) + suffix
 
 
 def body(name: str, suffix: str, values: dict, snap: Snapshot) -> tuple[bytes, str]:

@@ -1,42 +1,47 @@
 """Chart-only pages for iframes (``/embed/<chart>``), their snippet, and the iframe markup oEmbed returns.
 
-Server-rendered from the views' own figure functions with a Jinja2 template (autoescaped): every view
-is a plain GET with a stable URL, so a CDN in front can cache a viral embed, and the page needs no
-callbacks.  Rendered once per snapshot and canonical parameters (``theme=light`` and no theme are one
-entry); a bad parameter is answered, never cached.
+Server-rendered from the views' own figure functions with a Jinja2 template (autoescaped): every view is
+a plain GET with a stable URL, so a CDN in front can cache a viral embed, and the page needs no callbacks.
+An embed lives inside someone else's article: a parameter it cannot honour (a mistyped year, an unknown
+theme, an ``as_of`` date before any snapshot) falls back to its default with a small notice, and the
+chart is drawn all the same.  Rendered once per snapshot and canonical parameters (``theme=light`` and
+no theme are one entry).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import html
 import json
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
 import jinja2
-import plotly.io as pio
 
 from dashboard import alttext, datasets, provenance, urlstate
-from dashboard.i18n import _, negotiate
-from dashboard.snapshots import Snapshot, Store, parse_id
+from dashboard.figures import theme as themes
+from dashboard.i18n import N_, _, negotiate
+from dashboard.snapshots import Snapshot, Store
 from dashboard.views.charts import Chart
 
 THEMES = ("light", "dark", "auto")
 PLOTLY_JS = "/embed-static/plotly.min.js"
+CHART_TOOLS_JS = "/assets/chart-tools.js"
 TOPOJSON = "/assets/topojson/"
+DATE = r"\d{4}-\d{2}-\d{2}"
+NOTICES_MARK = "<!--kz-notices-->"  # where a request's own notices go into a cached page
 
 
-def embed_params(dates: tuple[str, ...] = ()) -> tuple[urlstate.Param, ...]:
-    """The parameters every embed takes besides its chart's own (and ``lang``); ``as_of`` takes the dates
-    of the published snapshots."""
+def embed_params() -> tuple[urlstate.Param, ...]:
+    """The parameters every embed takes besides its chart's own (and ``lang``)."""
     return (
-        urlstate.Param("theme", "choice", "light", THEMES,
+        urlstate.Param("theme", "choice", "light", THEMES, labels=(N_("light"), N_("dark"), N_("auto")),
                        help="light | dark | auto (follows the reader's prefers-color-scheme)"),
         urlstate.Param("controls", "flag", True, help="0 hides the controls"),
-        urlstate.Param("as_of", "choice", None, dates,
-                       help="a snapshot date (YYYY-MM-DD): pin the data an article was published with"),
+        urlstate.Param("as_of", "pattern", None, pattern=DATE,
+                       help="a date (YYYY-MM-DD): the data as published then (the latest snapshot on or before it)"),
     )
 
 
@@ -68,47 +73,89 @@ def environment() -> jinja2.Environment:
 @dataclass(frozen=True)
 class Rendered:
     status: int
-    body: str  # the page, or the plain-text reason of a 4xx
+    body: str
 
 
-def render(chart: Chart, query: Mapping[str, str], store: Store) -> Rendered:
-    """The embed page for ``/embed/<chart>?query``: a 400 naming a bad parameter (never cached), else the
-    page, built once per snapshot and canonical parameters."""
-    extra = embed_params(tuple(dict.fromkeys(parse_id(i)[0] for i in store.published())))
-    lang = negotiate(query.get("lang"))  # the one negotiation: anything but en/ru/kk is English
+def _pin(values: dict, store: Store, current: Snapshot, lang: str, notices: list[str]) -> Snapshot:
+    """The snapshot an ``as_of`` date asks for: the latest published on or before it, else the current one."""
+    asked = values.get("as_of")
+    if not asked:
+        return current
     try:
-        values, _n = urlstate.parse(query, (*chart.params, *extra), strict=True, ignore=("lang",))
-    except urlstate.BadParameter as exc:
-        return Rendered(400, str(exc))
+        dt.date.fromisoformat(asked)
+    except ValueError:
+        notices.append(_("'{value}' is not a date (YYYY-MM-DD); showing the current data (as of {current}).", lang,
+                         value=asked[:10], current=current.date))
+        values["as_of"] = None
+        return current
+    found = store.on_or_before(asked)
+    if found is None:
+        notices.append(_("No data was published on or before {date}; showing the current data (as of {current}).",
+                         lang, date=asked, current=current.date))
+        values["as_of"] = None
+        return current
+    return store.get(found)
+
+
+def render(chart: Chart, query: Mapping[str, Any], store: Store) -> Rendered:
+    """The embed page for ``/embed/<chart>?query``, built once per snapshot and canonical parameters.
+
+    Leniently parsed: a bad or repeated parameter falls back (to its default, or its last value) with a
+    notice, so an embed already published in an article keeps showing a chart."""
+    lang = negotiate(query.get("lang"))  # the one negotiation: anything but en/ru/kk is English
+    values, notices = urlstate.parse(query, (*chart.params, *embed_params()), strict=False, ignore=("lang",),
+                                     lang=lang)
+    current = store.current()
+    snap = _pin(values, store, current, lang, notices)
     for name in chart.required:
         if values.get(name) is None:
             param = next(p for p in chart.params if p.name == name)
-            return Rendered(400, str(urlstate.BadParameter(name, "", "required for this chart: " + param.allowed())))
-    current = store.current()
-    snap = store.get(store.on_or_before(values["as_of"])) if values["as_of"] else current
-    key = (chart.id, urlstate.encode(values, (*chart.params, *extra)), lang, current.id)
-    return snap.cached("embed", key, lambda: Rendered(200, _page(chart, values, extra, snap, current, lang)))
+            notices.append(_("This chart shows one destination: add {name}= to its address ({allowed}).", lang,
+                             name=name, allowed=param.allowed()))
+    # The page is cached by its canonical parameters alone; what this request got wrong is written into it
+    # as a notice, so junk queries neither evict real embeds nor cost a render each.
+    key = (chart.id, urlstate.encode(values, (*chart.params, *embed_params())), lang, current.id)
+    page = snap.cached("embed", key, lambda: _page(chart, values, snap, current, lang))
+    if not notices:
+        return Rendered(200, page)
+    extra = "".join(f'<p class="notice" role="status">{html.escape(n)}</p>\n' for n in notices)
+    return Rendered(200, page.replace(NOTICES_MARK, extra + NOTICES_MARK, 1))
 
 
-def _controls(chart: Chart, values: Mapping, lang: str) -> list[dict]:
-    """Simple GET-form controls: a select per choice, a checkbox per flag (years/codes stay in the URL)."""
+def controls(chart: Chart, values: Mapping, snap: Snapshot, lang: str) -> list[dict]:
+    """GET-form controls for what changes this chart: a select per choice, a checkbox per flag (an unticked
+    box sends nothing, so the flag falls back to its default, off)."""
+    by_name = {p.name: p for p in chart.params}
+    data_options = chart.options(values, snap, lang) if chart.options else {}
     out = []
-    for param in chart.params:
+    for name in chart.controls_in(values):
+        param = by_name[name]
         label = _(param.label or param.name, lang)
-        if param.kind == "choice" and len(param.choices) > 1:
-            out.append({"kind": "select", "name": param.name, "label": label, "options": [
-                {"value": str(c), "label": _(str(c), lang), "selected": c == values[param.name]}
-                for c in param.choices]})
+        if param.kind == "choice":
+            choices = data_options.get(name) or [{"value": c, "label": _(param.label_of(c), lang, value=c)}
+                                                 for c in param.choices]
+            out.append({"kind": "select", "name": name, "label": label, "options": [
+                {"value": str(o["value"]), "label": o["label"], "selected": o["value"] == values[name]}
+                for o in choices]})
         elif param.kind == "flag":
-            out.append({"kind": "checkbox", "name": param.name, "label": label, "checked": bool(values[param.name])})
+            out.append({"kind": "checkbox", "name": name, "label": label, "checked": bool(values[name])})
     return out
 
 
-def _page(chart: Chart, values: Mapping, extra, snap: Snapshot, current: Snapshot, lang: str) -> str:
-    notices = []
+def hidden_fields(chart: Chart, values: Mapping, lang: str) -> list[tuple[str, str]]:
+    """What the controls' form must carry along unchanged: every non-default parameter without a control."""
+    shown = set(chart.controls_in(values))
+    params = [*chart.params, *(p for p in embed_params() if p.name != "controls")]
+    fields = [(p.name, p.encode(values[p.name])) for p in params
+              if p.name not in shown and values.get(p.name) is not None and values[p.name] != p.default]
+    return fields + ([("lang", lang)] if lang != "en" else [])
+
+
+def _page(chart: Chart, values: Mapping, snap: Snapshot, current: Snapshot, lang: str) -> str:
+    notices: list[str] = []
     fig = chart.figure(values, snap, lang)
     if chart.caption:
-        notices.append(chart.caption(snap, lang))
+        notices.insert(0, chart.caption(snap, lang))
     if snap is not current:
         notices.append(_("Pinned to the data as of {date}; newer data exists (as of {current}).", lang,
                          date=snap.date, current=current.date))
@@ -117,26 +164,37 @@ def _page(chart: Chart, values: Mapping, extra, snap: Snapshot, current: Snapsho
     notices += [str(n) for n in meta.get("notices", ()) or ()]
     if meta.get("note"):
         notices.append(str(meta["note"]))
-    chart_query = urlstate.encode(values, chart.params)
-    keep = {p.name: values[p.name] for p in extra if p.name != "controls"}
-    hidden = [(p.name, p.encode(keep[p.name])) for p in extra if p.name in keep and keep[p.name] != p.default]
-    if lang != "en":
-        hidden.append(("lang", lang))
-    controls = _controls(chart, values, lang) if values["controls"] else []
-    if controls:
-        # The form keeps the parameters it has no control for (years, countries) as hidden fields.
-        hidden += [(p.name, p.encode(values[p.name])) for p in chart.params if p.kind not in ("choice", "flag")
-                   and values[p.name] is not None and values[p.name] != p.default]
     source = meta.get("source", "")
     if not source:  # e.g. a series chart waiting for a country: the dataset's own source line
         source = provenance.source_line(datasets.provenance(chart.data(values)[0], snap), lang)
-    figure_json = pio.to_json(fig, validate=False, pretty=False)
-    # Inside <script>, "<" can only occur in JSON strings, where \u003c is the same character.
-    figure_json = figure_json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    height = int(fig.layout.height or 480)
+    light = themes.apply(fig, "light")
+    light["layout"].pop("height", None)  # the chart fills its box (the box has the figure's height)
+    dark = themes.apply(light, "dark")
+    shown = dark if values["theme"] == "dark" else light
+    chart_query = urlstate.encode(values, chart.params)
+    form = controls(chart, values, snap, lang) if values["controls"] else []
     return environment().get_template("embed.html").render(
         lang=lang, theme=values["theme"], title=chart.title_in(lang), embed_id=embed_id(chart.id, chart_query),
-        alt=alttext.alt_text(fig, lang), notices=notices, controls=controls, hidden=hidden if controls else [],
-        source=source, data_url=chart.data_url(values), get_data=_("Get the data", lang),
+        alt=alttext.alt_text(fig, lang), notices=notices, controls=form,
+        hidden=hidden_fields(chart, values, lang) if form else [], source=source, events=meta.get("events") or [],
+        data_url=chart.data_url(values), get_data=_("Get the data", lang),
         page_url=urlstate.with_lang(chart.page_url(values), lang), open_full=_("Open the full chart", lang),
-        figure_json=jinja2.utils.markupsafe.Markup(figure_json), dark=json.dumps(values["theme"] == "dark"),
-        auto=json.dumps(values["theme"] == "auto"), topojson=TOPOJSON, plotly_js=PLOTLY_JS)
+        png=_("Download PNG", lang), png_name=chart.id.replace("/", "-"),
+        figure_json=_script_json(shown), dark_patch=_script_json(themes.patch(light, dark)
+                                                                 if values["theme"] == "auto" else []),
+        height=height, topojson=TOPOJSON, plotly_js=PLOTLY_JS, chart_tools_js=CHART_TOOLS_JS)
+
+
+def _script_json(value) -> jinja2.utils.markupsafe.Markup:
+    # Inside <script>, "<" can only occur in JSON strings, where \u003c is the same character.
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_plain)
+    return jinja2.utils.markupsafe.Markup(text.replace("<", "\\u003c").replace(">", "\\u003e")
+                                          .replace("&", "\\u0026"))
+
+
+def _plain(value):
+    """numpy scalars and arrays in plotly JSON -> plain Python."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

@@ -9,6 +9,7 @@ parameter itself excluded) and ``apply(df, dataset, values)`` is a pure filter.
   (``kz-migration``) have no such parameter.
 - ``years``: ``2010..2020`` or ``2015``, inclusive on the ``year`` column; absent = every year.
 - ``revision``: ``2020`` | ``2024`` | ``all`` (default), only for ``migrant-stock``.
+- ``sort``: ``-value~year`` (a column per key, ``-`` for descending); absent = the dataset's own order.
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def PARAMS_FOR(dataset_name: str) -> tuple[Param, ...]:  # noqa: N802 (a constan
     if dataset_name == "migrant-stock":
         params.append(REVISION)
         params.append(ORIGIN)
+    params.append(Param("sort", "sort", None, tuple(datasets.DATASETS[dataset_name].columns),
+                        "the row order: columns joined with '~', '-' before one for descending; absent = as published"))
     return tuple(params)
 
 
@@ -109,4 +112,9 @@ def apply(df: pd.DataFrame, dataset_name: str, values: Mapping[str, Any]) -> pd.
     revision = values.get("revision")
     if dataset_name == "migrant-stock" and revision not in (None, "all"):
         out = out[out["revision"] == int(revision)]
+    order = values.get("sort")
+    if order:
+        # A stable sort, gaps last: what the grid shows when its columns are sorted the same way.
+        out = out.sort_values([c for c, _d in order], ascending=[not d for _c, d in order], kind="stable",
+                              na_position="last")
     return out.reset_index(drop=True)

@@ -32,6 +32,25 @@ def negotiate(requested: Any) -> str:
     return requested if isinstance(requested, str) and requested in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def from_accept_language(header: str | None) -> str:
+    """The reader's browser preference (``Accept-Language: ru-KZ,ru;q=0.9,en;q=0.8``) among ours, else English."""
+    from werkzeug.datastructures import LanguageAccept
+    from werkzeug.http import parse_accept_header
+
+    best = parse_accept_header(header or "", LanguageAccept).best_match(LANGUAGES)
+    return negotiate(best)
+
+
+def choose(requested: Any, remembered: Any = None, accept_language: str | None = None) -> str:
+    """The one language negotiation: an explicit ``?lang=`` wins (anything unknown is English); without one,
+    the language remembered for the visit, else the browser's ``Accept-Language``, else English."""
+    if requested not in (None, ""):
+        return negotiate(requested)
+    if isinstance(remembered, str) and remembered in LANGUAGES:
+        return remembered
+    return from_accept_language(accept_language)
+
+
 @functools.lru_cache(maxsize=len(LANGUAGES))
 def translations(lang: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``lang`` (read once per process); English needs none."""

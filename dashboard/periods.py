@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import re
 
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 
 _PERIOD = re.compile(r"^(\d{4})(?:-H([12])|-Q([1-4])(?:-Q([1-4]))?)?$")
 
-_ORDINAL_WORDS = {1: N_("first"), 2: N_("second"), 3: N_("third"), 4: N_("fourth")}
-_MONTH_COUNTS = {6: N_("six"), 9: N_("nine")}
+# Whole messages per quarter and half (a translation inflects the ordinal with its noun: Russian "первый
+# квартал" but "первое полугодие"), never an ordinal word dropped into a sentence.
+_QUARTER_LABELS = {1: N_("{span} {year} (first quarter)"), 2: N_("{span} {year} (second quarter)"),
+                   3: N_("{span} {year} (third quarter)"), 4: N_("{span} {year} (fourth quarter)")}
+_QUARTER_SENTENCES = {1: N_("the first quarter of {year}"), 2: N_("the second quarter of {year}"),
+                      3: N_("the third quarter of {year}"), 4: N_("the fourth quarter of {year}")}
+_MONTH_SPANS = {9: N_("{span} {year} (nine months)")}
 
 
 def months(period: str) -> tuple[int, int, int]:
@@ -74,13 +79,15 @@ def kind(period: str) -> str:
 
 
 def month_name(month: int, lang: str = "en", width: str = "wide") -> str:
-    """A month as the language names it standing alone (CLDR via Babel): 9 -> "September", "сентябрь";
-    ``width="abbreviated"`` -> "Sep", "сент."."""
+    """A month as the language names it standing alone, as in a span "January–September" (CLDR via Babel):
+    9 -> "September", Russian "сентябрь", Kazakh "қыркүйек"; ``width="abbreviated"`` -> "Sept", "сент."."""
     from babel.dates import get_month_names
 
     from dashboard.formatting import locale
 
-    return str(get_month_names(width, context="stand-alone", locale=locale(lang))[month])
+    name = str(get_month_names(width, context="stand-alone", locale=locale(lang))[month])
+    # CLDR capitalises Kazakh stand-alone month names; BNS writes them in lower case within a text.
+    return name.lower() if lang == "kk" else name
 
 
 def _span(first: int, last: int, lang: str, width: str = "wide") -> str:
@@ -98,10 +105,11 @@ def label(period: str, lang: str = "en") -> str:
         return (_("first half of {year}", lang, year=year) if first == 1
                 else _("second half of {year}", lang, year=year))
     if length == 3:
-        return _("{span} {year} ({ordinal} quarter)", lang, span=_span(first, last, lang), year=year,
-                 ordinal=_(_ORDINAL_WORDS[last // 3], lang))
-    count = _(_MONTH_COUNTS[length], lang) if length in _MONTH_COUNTS else str(length)
-    return _("{span} {year} ({count} months)", lang, span=_span(first, last, lang), year=year, count=count)
+        return _(_QUARTER_LABELS[last // 3], lang, span=_span(first, last, lang), year=year)
+    if length in _MONTH_SPANS:
+        return _(_MONTH_SPANS[length], lang, span=_span(first, last, lang), year=year)
+    return ngettext("{span} {year} ({n} month)", "{span} {year} ({n} months)", length, lang,
+                    span=_span(first, last, lang), year=year)
 
 
 def in_sentence(period: str, lang: str = "en") -> str:
@@ -112,10 +120,10 @@ def in_sentence(period: str, lang: str = "en") -> str:
     if length == 12:
         return str(year)
     if length == 6 and first in (1, 7):
-        return _("the {ordinal} half of {year}", lang, ordinal=_(_ORDINAL_WORDS[1 if first == 1 else 2], lang),
-                 year=year)
+        return (_("the first half of {year}", lang, year=year) if first == 1
+                else _("the second half of {year}", lang, year=year))
     if length == 3:
-        return _("the {ordinal} quarter of {year}", lang, ordinal=_(_ORDINAL_WORDS[last // 3], lang), year=year)
+        return _(_QUARTER_SENTENCES[last // 3], lang, year=year)
     return _("{span} {year}", lang, span=_span(first, last, lang), year=year)
 
 

@@ -68,7 +68,7 @@ def data_file(filename: str) -> flask.Response:
     if suffix == ".csv":
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
     if suffix != ".meta.json":
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}{suffix}"'
+        response.headers["Content-Disposition"] = f'attachment; filename="{downloads.filename(name, values, suffix)}"'
     return cacheable(response, body)
 
 
@@ -81,13 +81,10 @@ def embed_chart(chart_id: str = "", claim_id: str = "") -> flask.Response:
     chart = registry.get(chart_id)
     if chart is None:
         return plain(404, f"unknown chart '{chart_id}'; available: {', '.join(registry)}")
-    try:
-        query = query_args(flask.request.args)
-    except urlstate.BadParameter as exc:
-        return plain(400, str(exc))
+    # An embed never refuses its reader: a repeated parameter is passed on as a list (the last value wins,
+    # with a notice), like any other value it cannot honour.
+    query = {k: v[0] if len(v) == 1 else v for k, v in flask.request.args.to_dict(flat=False).items()}
     rendered = embeds.render(chart, query, context.store())
-    if rendered.status != 200:
-        return plain(rendered.status, rendered.body)
     raw = rendered.body.encode("utf-8")
     return cacheable(flask.Response(raw, mimetype="text/html"), raw)
 
@@ -136,6 +133,18 @@ def static_file(path: Path, mimetype: str) -> flask.Response:
 @blueprint.route("/embed-static/plotly.min.js")
 def plotly_js() -> flask.Response:
     return static_file(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", "text/javascript")
+
+
+VENDOR = STATIC / "vendor"
+VENDOR_FILES = {"plotly-locale-ru.js", "plotly-locale-kk.js"}
+
+
+@blueprint.route("/vendor/<name>")
+def vendor(name: str) -> flask.Response:
+    """Third-party files the app ships itself (plotly.js's locales), never fetched from a CDN."""
+    if name not in VENDOR_FILES:
+        return plain(404, f"unknown file '{name[:40]}'")
+    return static_file(VENDOR / name, "text/javascript")
 
 
 @blueprint.route("/embed.js")

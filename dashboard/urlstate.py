@@ -36,6 +36,12 @@ class Param:
     # "pattern": the value's shape (a regex) and its cast; whether it exists is checked against the data later
     pattern: str = ""
     cast: Callable[[str], Any] = str
+    allow_empty: bool = False  # "codes": an empty value is a choice of none (``countries=``), not an error
+    labels: tuple = ()  # "choice": the English message id of each choice, for controls (else the value)
+
+    def label_of(self, choice: Any) -> str:
+        """The English label of a choice (a message id for ``_``)."""
+        return dict(zip(self.choices, self.labels)).get(choice, str(choice))
 
     def allowed(self) -> str:
         if self.kind == "years":
@@ -51,6 +57,9 @@ class Param:
             return f"names joined with '{SEP}' from {SEP.join(self.choices)}"
         if self.kind == "flag":
             return "0 or 1"
+        if self.kind == "sort":
+            return (f"columns joined with '{SEP}', each optionally preceded by '-' for descending, from "
+                    f"{SEP.join(self.choices)}")
         if self.kind == "pattern":
             return self.help
         return " | ".join(str(c) for c in self.choices)
@@ -69,6 +78,8 @@ class Param:
         if self.kind == "codes":
             codes = tuple(c.strip().upper() for c in raw.split(SEP) if c.strip())
             bad = [c for c in codes if c not in self.choices]
+            if not codes and self.allow_empty and not raw:
+                return ()
             if not codes or bad:
                 raise BadParameter(self.name, raw, self.allowed())
             return tuple(dict.fromkeys(codes))
@@ -82,6 +93,14 @@ class Param:
             if raw not in ("0", "1"):
                 raise BadParameter(self.name, raw, self.allowed())
             return raw == "1"
+        if self.kind == "sort":
+            # "-value~year": by value, largest first, then by year; each column once.
+            keys = [k.strip() for k in raw.split(SEP) if k.strip()]
+            out = tuple((k.lstrip("-"), k.startswith("-")) for k in keys)
+            names = [c for c, _desc in out]
+            if not out or any(c not in self.choices for c in names) or len(set(names)) != len(names):
+                raise BadParameter(self.name, raw, self.allowed())
+            return out
         if self.kind == "pattern":
             if not re.fullmatch(self.pattern, raw, flags=re.IGNORECASE):
                 raise BadParameter(self.name, raw, self.allowed())
@@ -97,6 +116,8 @@ class Param:
             return str(first) if first == last else f"{first}{RANGE}{last}"
         if self.kind in ("codes", "names"):
             return SEP.join(value)
+        if self.kind == "sort":
+            return SEP.join(("-" if desc else "") + column for column, desc in value)
         if self.kind == "flag":
             return "1" if value else "0"
         return str(value)
@@ -114,6 +135,13 @@ def parse(query: Mapping[str, str], params: Sequence[Param], *, strict: bool,
     for name, raw in query.items():
         if name in ignore:
             continue
+        if isinstance(raw, (list, tuple)):  # a repeated parameter (Dash's router passes a list)
+            if strict:
+                raise BadParameter(name, "&".join(map(str, raw)), f"give '{name}' once (join several values "
+                                                                  f"with '{SEP}')")
+            notices.append(_("'{name}' was given more than once; the last value is used.", lang, name=name))
+            raw = raw[-1] if raw else ""
+        raw = str(raw)
         param = by_name.get(name)
         if param is None:
             if strict:
@@ -133,7 +161,8 @@ def parse(query: Mapping[str, str], params: Sequence[Param], *, strict: bool,
 def encode(values: Mapping[str, Any], params: Sequence[Param]) -> str:
     """``?countries=RUS~DEU&years=2010..2020``, leaving out defaults; "" when everything is default."""
     pairs = [(p.name, p.encode(values[p.name])) for p in params
-             if p.name in values and values[p.name] != p.default and values[p.name] is not None]
+             if p.name in values and values[p.name] != p.default and values[p.name] is not None
+             and not (p.kind == "codes" and values[p.name] == () and not p.allow_empty)]
     return ("?" + urlencode(pairs, safe=SEP + ".")) if pairs else ""
 
 

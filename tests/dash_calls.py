@@ -82,8 +82,9 @@ def _resolve(spec: dict, found: list[dict], match: dict | None) -> Any:
 
 def calls(client, path: str, search: str = "") -> list[dict]:
     """Request bodies for every server callback whose inputs are all on the page at ``path``."""
+    # The page's components and the app shell's (the theme store lives in the shell, around every page).
     tree = page(client, path, search)
-    found = list(components(tree))
+    found = list(components(tree)) + list(components(client.get("/_dash-layout").get_json()))
     bodies = []
     for dep in client.get("/_dash-dependencies").get_json():
         if dep.get("clientside_function") or dep["output"] == ROUTER:

@@ -117,7 +117,7 @@ LAYERS = [
     {"dashboard.views"},
     {"dashboard.downloads", "dashboard.embeds", "dashboard.catalogue", "dashboard.schema_export"},
     {"dashboard.context", "dashboard.components", "dashboard.routes"},
-    {"dashboard.pages"},
+    {"dashboard.pages", "dashboard.shell"},
     {"dashboard.app", "dashboard.cli", "dashboard.gunicorn_config"},
     {"dashboard.reference"},
 ]

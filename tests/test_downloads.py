@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 
 import pandas as pd
@@ -168,3 +169,50 @@ def test_body_is_one_object_per_snapshot_and_canonical_query(snap):
     values = urlstate.parse({"countries": "KAZ"}, downloads.params("eaeu"), strict=True)[0]
     same = urlstate.parse({"countries": "kaz", "bom": "0"}, downloads.params("eaeu"), strict=True)[0]
     assert downloads.body("eaeu", ".csv", values, snap) is downloads.body("eaeu", ".csv", same, snap)
+
+
+# --- the row order and the file name follow the explorer's view -------------------------------------------------
+
+def test_sort_gives_the_rows_in_that_order(client, snap):
+    """The grid's sort is in its Download CSV link: the file has the rows in the order the reader sees."""
+    response = client.get("/data/migrant-stock.csv?countries=DEU~UKR&years=2000..2020&revision=2020&sort=-value~year")
+    assert response.status_code == 200
+    df = read_csv(response)
+    values = df["value"].astype(int).tolist()
+    assert values == sorted(values, reverse=True) and values[0] == 1128201
+    expected = explorer_filters.apply(datasets.get("migrant-stock", snap), "migrant-stock", {
+        "countries": ("DEU", "UKR"), "years": (2000, 2020), "revision": 2020,
+        "sort": (("value", True), ("year", False))})
+    assert response.data.decode("utf-8") == downloads.csv_text(expected)
+    unsorted = read_csv(client.get("/data/migrant-stock.csv?countries=DEU~UKR&years=2000..2020&revision=2020"))
+    assert sorted(map(tuple, unsorted.values.tolist())) == sorted(map(tuple, df.values.tolist())), "same rows"
+
+
+@pytest.mark.parametrize("query", ["sort=nope", "sort=-value~value", "sort=", "sort=year&sort=value"])
+def test_a_bad_sort_is_a_400(client, query):
+    response = client.get(f"/data/kz-migration.csv?{query}")
+    assert response.status_code == 400 and "'sort'" in response.data.decode()
+
+
+def test_the_file_name_names_the_filters(client):
+    """Three downloads of migrant-stock used to be three files called migrant-stock.csv."""
+    assert downloads.filename("migrant-stock", {"countries": ("DEU", "UKR"), "years": (2000, 2020),
+                                                "revision": 2020}, ".csv") == \
+        "migrant-stock_countries-DEU-UKR_years-2000-2020_revision-2020.csv"
+    response = client.get("/data/migrant-stock.csv?countries=DEU~UKR&years=2000..2020&revision=2020")
+    assert response.headers["Content-Disposition"] == \
+        'attachment; filename="migrant-stock_countries-DEU-UKR_years-2000-2020_revision-2020.csv"'
+    assert client.get("/data/eaeu.csv").headers["Content-Disposition"] == 'attachment; filename="eaeu.csv"'
+    # The Excel BOM changes no rows: it is not in the name.
+    assert client.get("/data/eaeu.csv?bom=1").headers["Content-Disposition"] == 'attachment; filename="eaeu.csv"'
+    assert client.get("/data/eaeu.zip?countries=KAZ").headers["Content-Disposition"] == \
+        'attachment; filename="eaeu_countries-KAZ.zip"'
+    assert "sort-" in client.get("/data/kz-migration.csv?sort=-value").headers["Content-Disposition"]
+
+
+def test_file_names_are_safe_and_bounded():
+    name = downloads.filename("kz-destinations", {"countries": ("CIS", "NON-CIS", "RUS", "DEU", "USA", "ISR", "UKR",
+                                                                "BLR", "POL", "TUR", "CAN", "CHN", "KGZ", "UZB")},
+                              ".csv")
+    assert re.fullmatch(r"[A-Za-z0-9_.-]+", name), name
+    assert all(len(part) <= 60 for part in name.removesuffix(".csv").split("_"))

@@ -22,9 +22,14 @@ Verdict vocabulary (``VERDICTS``), for a claim checked over years, periods or me
     the claim's countries and years.
 ``cannot be checked``
     The data do not measure what the claim says (e.g. a span the official series covers only in
-    part, or only rounded figures too close to a bound).
+    part, or only rounded figures too close to a bound).  This includes a claim about a group no
+    statistic separates from other emigrants ("political emigrants"): the figures of all emigrants
+    are then given as context (:func:`unseparated`), and never make the claim hold.
 ``context``
     An event, not a number: the trend chart marks it; statistics can neither confirm nor refute it.
+
+A verdict that says the claim holds in any form (``holds``, ``holds only for some years``, ``outdated``)
+must rest on at least one row whose figure supports the claim: :class:`Verdict` refuses one that does not.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ NO_DATA = N_("no official data")
 CANNOT_CHECK = N_("cannot be checked")
 CONTEXT = N_("context")
 VERDICTS = (HOLDS, SOME_YEARS, OUTDATED, DOES_NOT_HOLD, NO_DATA, CANNOT_CHECK, CONTEXT)
+HOLDS_IN_SOME_FORM = (HOLDS, SOME_YEARS, OUTDATED)  # verdicts a reader takes as "the data show it"
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,8 @@ class Verdict:
     def __post_init__(self):
         if self.verdict not in VERDICTS:
             raise ValueError(f"unknown verdict {self.verdict!r}; known: {', '.join(VERDICTS)}")
+        if self.verdict in HOLDS_IN_SOME_FORM and not any(r.supports is True for r in self.details):
+            raise ValueError(f"verdict {self.verdict!r} without a figure that supports the claim")
 
 
 def classify(rows: Sequence[Row], written: int | None, recent_years: int = 3) -> tuple[str, int | None]:
@@ -126,6 +134,18 @@ def sentence(opening: str, clauses: Sequence[str]) -> str:
     """"Holds" + ["a", "", "b"] -> "Holds: a; b." (empty clauses dropped)."""
     clauses = [c for c in clauses if c]
     return (opening + ": " + "; ".join(clauses) + ".") if clauses else opening + "."
+
+
+def unseparated(unchecked: str, context: str, lang: str) -> str:
+    """The sentence of a claim about a group no statistic separates: what cannot be checked, said plainly
+    first, then the figures of all emigrants as context.
+
+    ``unchecked`` is the ledger's indirect question, shown in the reader's language: "which emigrants are
+    political emigrants" and "Among all emigrants, Ukraine is never 1st: a; b." -> "No statistic records
+    which emigrants are political emigrants. Among all emigrants, Ukraine is never 1st: a; b."
+    """
+    said = _("No statistic records {unchecked}.", lang, unchecked=_(unchecked, lang).strip().rstrip("."))
+    return said + " " + context
 
 
 def flag(status: str, lang: str) -> str:

@@ -1,42 +1,65 @@
-"""Shared look of every chart: colour-blind-safe palette, base layout, source line and status marks."""
+"""The shared look of every chart: one layout function that places title, legend and axes so nothing overlaps
+at any width, the theme's colours, and the status marks.
+
+The source line is not drawn inside the figure on screen (the page and the embed print it once, under the
+chart); it travels in ``layout.meta["source"]``, and the image export adds it under the chart
+(``static/chart-tools.js``), so a downloaded PNG still carries its source.
+Legends sit above the plot and let plotly make room for as many rows as a narrow screen needs
+(``automargin``), so a wrapping legend pushes the plot down instead of printing over anything.
+"""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from dashboard.figures.theme import LIGHT, TRANSPARENT
 from dashboard.i18n import _
 
-# Okabe-Ito: distinguishable under the common colour-vision deficiencies.
-PALETTE = {
-    "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#7F7F7F",
-}
-MEASURE_COLOURS = {"emigrants": PALETTE["vermillion"], "immigrants": PALETTE["blue"], "net": PALETTE["black"]}
-COUNTRY_COLOURS = {"KAZ": PALETTE["vermillion"], "RUS": PALETTE["blue"], "BLR": PALETTE["green"],
-                   "ARM": PALETTE["orange"], "KGZ": PALETTE["purple"]}
-# Sequential scale for the map (light to dark blue; readable for all common colour-vision types).
-SEQUENTIAL = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
+# Colours by meaning (light theme; figures.theme maps them for the dark one).
+MEASURE_COLOURS = {"emigrants": LIGHT.emigrants, "immigrants": LIGHT.immigrants, "net": LIGHT.net}
+COUNTRY_COLOURS = {"KAZ": LIGHT.kaz, "RUS": LIGHT.rus, "BLR": LIGHT.blr, "ARM": LIGHT.arm, "KGZ": LIGHT.kgz}
 # Marker symbols for a value's status, so the difference never rests on colour alone.
 STATUS_SYMBOLS = {"final": "circle", "preliminary": "circle-open", "rounded": "diamond-open"}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
+MIN_PLOT_HEIGHT = 220  # the plot area never gets shorter than this, however many legend rows a phone needs
 
 
-def base_layout(fig: go.Figure, title: str, source: str, *, height: int = 420) -> go.Figure:
-    """Title on top, the derived source line under the plot, margins that fit a 375 px phone."""
+def base_layout(fig: go.Figure, title: str, source: str, *, height: int = 420, subtitle: str = "",
+                legend: bool = True) -> go.Figure:
+    """Title and subtitle top left, the legend under them (as many rows as the width needs), axes in the
+    theme's colours; the derived source line in ``meta`` for the caption and the image export."""
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
-        font={"family": FONT, "size": 13, "color": "#1a1a1a"},
-        height=height, margin={"l": 48, "r": 16, "t": 56, "b": 84},
-        paper_bgcolor="white", plot_bgcolor="white",
-        legend={"orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"},
-        hoverlabel={"font": {"family": FONT}},
+        # No plotly template: every colour is set here from the theme (and the figure JSON is 6 kB smaller).
+        template="none",
+        title={"text": title, "x": 0, "xanchor": "left", "xref": "container", "yref": "container", "y": 1,
+               "yanchor": "top", "pad": {"t": 10, "l": 8}, "automargin": True, "font": {"size": 17, "color": LIGHT.ink},
+               "subtitle": {"text": subtitle, "font": {"size": 13, "color": LIGHT.muted}}},
+        font={"family": FONT, "size": 13, "color": LIGHT.ink},
+        height=height, margin={"l": 48, "r": 16, "t": 24, "b": 40, "autoexpand": True},
+        paper_bgcolor=LIGHT.background, plot_bgcolor=LIGHT.background,
+        showlegend=legend,
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.01, "yanchor": "bottom", "yref": "paper",
+                "font": {"size": 12, "color": LIGHT.ink}, "bgcolor": TRANSPARENT, "tracegroupgap": 0,
+                "itemclick": "toggle", "itemdoubleclick": "toggleothers"},
+        hoverlabel={"font": {"family": FONT, "color": LIGHT.ink}, "bgcolor": LIGHT.background,
+                    "bordercolor": LIGHT.axis},
         meta={"source": source},
     )
-    fig.add_annotation(text=source, showarrow=False, xref="paper", yref="paper", x=0, y=0, yshift=-78,
-                       xanchor="left", yanchor="bottom", align="left",
-                       font={"size": 11, "color": "#555"}, name="source")
-    fig.update_xaxes(showgrid=False, linecolor="#999", ticks="outside")
-    fig.update_yaxes(gridcolor="#e5e5e5", zerolinecolor="#999", separatethousands=True)
+    fig.update_xaxes(showgrid=False, linecolor=LIGHT.axis, ticks="outside", tickcolor=LIGHT.axis,
+                     tickfont={"color": LIGHT.ink}, title_font={"color": LIGHT.ink}, automargin=True)
+    fig.update_yaxes(gridcolor=LIGHT.grid, zerolinecolor=LIGHT.axis, linecolor=LIGHT.axis, tickcolor=LIGHT.axis,
+                     tickfont={"color": LIGHT.ink}, title_font={"color": LIGHT.ink}, separatethousands=True,
+                     automargin=True)
+    return fig
+
+
+def no_data(fig: go.Figure, text: str, *, height: int = 200) -> go.Figure:
+    """An empty chart saying why (no country picked, no figure for the selection): short, never a blank box."""
+    fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5,
+                       font={"size": 14, "color": LIGHT.muted}, name="no-data")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(height=height, showlegend=False)
     return fig
 
 

@@ -8,7 +8,6 @@ each revision in its own trace and the BNS flows (a different definition) in the
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
 import pandas as pd
@@ -17,12 +16,13 @@ from plotly.subplots import make_subplots
 
 from dashboard import formatting, periods
 from dashboard.countries import GROUPS, country_name
-from dashboard.figures.common import PALETTE, STATUS_SYMBOLS, base_layout, status_label
+from dashboard.figures.common import STATUS_SYMBOLS, base_layout, no_data, status_label
+from dashboard.figures.theme import LIGHT, TRANSPARENT
 from dashboard.i18n import _
 
 ORIGIN = "KAZ"
-REVISION_STYLE = {2020: {"color": PALETTE["blue"], "dash": "solid", "symbol": "circle"},
-                  2024: {"color": PALETTE["orange"], "dash": "dash", "symbol": "square"}}
+REVISION_STYLE = {2020: {"color": LIGHT.revision_2020, "dash": "solid", "symbol": "circle"},
+                  2024: {"color": LIGHT.revision_2024, "dash": "dash", "symbol": "square"}}
 
 
 def value_with_status(value, status, lang: str) -> str:
@@ -71,7 +71,7 @@ def group_note(frame: pd.DataFrame, *, period: str, lang: str = "en") -> str:
 # --- ranked bars ---------------------------------------------------------------------------------------------
 
 def top_bar(frame: pd.DataFrame, *, exclude: Iterable[str] = (), top: int = 15, source: str, lang: str = "en",
-            title: str) -> go.Figure:
+            title: str, subtitle: str = "") -> go.Figure:
     """Top destinations as horizontal bars, largest on top, value labels on the bars.
 
     ``frame`` holds ONE revision and year (migrant-stock) or ONE period (kz-destinations); group rows
@@ -91,28 +91,22 @@ def top_bar(frame: pd.DataFrame, *, exclude: Iterable[str] = (), top: int = 15, 
         x=[int(v) for v in rows["value"]], y=names, orientation="h", text=labels, cliponaxis=False,
         # Long bars carry their label inside (white), short ones just outside: nothing runs off a phone.
         textposition=["inside" if v >= 0.5 * float(rows["value"].max()) else "outside" for v in rows["value"]],
-        insidetextanchor="end", insidetextfont={"color": "white", "size": 12}, outsidetextfont={"size": 12},
-        customdata=list(rows["destination"]), hovertext=hover,
-        hovertemplate="%{hovertext}<extra></extra>", marker={"color": PALETTE["blue"]},
-        name=re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", title)).strip(),
+        insidetextanchor="end", insidetextfont={"color": LIGHT.bar_text, "size": 12},
+        outsidetextfont={"size": 12, "color": LIGHT.ink}, customdata=list(rows["destination"]), hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>", marker={"color": LIGHT.bar},
+        name=title,
     ))
-    subtitle = ""
+    notes = [subtitle] if subtitle else []
     if exclude:
-        subtitle = _("Not shown: {names}", lang, names=", ".join(country_name(c, lang) for c in exclude))
+        notes.append(_("Not shown: {names}", lang, names=formatting.join([country_name(c, lang) for c in exclude], lang)))
     if (statuses == "rounded").any():
-        subtitle = (subtitle + " · " if subtitle else "") + _("≈ rounded as published", lang)
-    height = max(300, 110 + 26 * len(rows) + 84)
-    fig = base_layout(fig, title, source, height=height)
+        notes.append(_("≈ rounded as published", lang))
+    subtitle = " · ".join(notes)
+    height = max(260, 90 + 26 * len(rows))
+    fig = base_layout(fig, title, source, height=height, subtitle=subtitle, legend=False)
     top_value = float(rows["value"].max()) if not rows.empty else 1.0
-    # A left margin that fits the longest name, and the source line moved back to the figure's left edge.
-    left = 18 + int(7.4 * max((len(n) for n in names), default=4))
-    fig.update_layout(title={"subtitle": {"text": subtitle, "font": {"size": 12, "color": "#444"}}},
-                      margin={"l": left, "r": 12, "t": 48 + 20 * (title.count("<br>") + 1 + bool(subtitle)), "b": 84},
-                      bargap=0.25,
-                      showlegend=False, meta={"source": source, "exclude": list(exclude)})
-    _source_to_left_edge(fig, left)
-    fig.update_yaxes(autorange="reversed", automargin=False, gridcolor="rgba(0,0,0,0)", ticks="",
-                     ticklabelstandoff=6)
+    fig.update_layout(margin={"l": 8, "r": 12, "b": 16}, bargap=0.25, meta={"source": source, "exclude": list(exclude)})
+    fig.update_yaxes(autorange="reversed", gridcolor=TRANSPARENT, ticks="", ticklabelstandoff=6)
     fig.update_xaxes(range=[0, top_value * 1.04], showticklabels=False, showline=False, ticks="")
     return fig
 
@@ -133,7 +127,7 @@ def country_series(stock: pd.DataFrame, flows: pd.DataFrame | None, iso3: str, *
     has_flows = not flow.empty
     order = sorted(flow["period"], key=periods.sort_key, reverse=True) if has_flows else []
     stock_px, flow_px = 230, 34 + 26 * len(order)
-    top, bottom = 92, 176
+    top, bottom = 110, 40
     height = top + stock_px + (70 + flow_px if has_flows else 0) + bottom
     stock_title = _("Residents born in Kazakhstan (UN DESA)", lang)
     flow_title = _("Emigrants registered by BNS, by period", lang)
@@ -150,7 +144,7 @@ def country_series(stock: pd.DataFrame, flows: pd.DataFrame | None, iso3: str, *
         if rows.empty:
             missing.append(label)
             continue
-        style = REVISION_STYLE.get(int(revision), {"color": PALETTE["grey"], "dash": "dot", "symbol": "diamond"})
+        style = REVISION_STYLE.get(int(revision), {"color": LIGHT.muted, "dash": "dot", "symbol": "diamond"})
         # Every year of the revision, with a gap (None) where it has no figure for this destination.
         years = sorted(stock.loc[stock["revision"] == revision, "year"].unique())
         by_year = dict(zip(rows["year"], rows["value"]))
@@ -158,15 +152,16 @@ def country_series(stock: pd.DataFrame, flows: pd.DataFrame | None, iso3: str, *
         fig.add_trace(go.Scatter(
             x=[int(y) for y in years], y=values, mode="lines+markers", name=label, connectgaps=False,
             line={"color": style["color"], "dash": style["dash"], "width": 2.5},
-            marker={"symbol": style["symbol"], "size": 7}, legendgroup=f"rev{int(revision)}",
+            marker={"symbol": style["symbol"], "size": 7, "color": style["color"]}, legendgroup=f"rev{int(revision)}",
+            cliponaxis=False,
             hovertemplate=f"{label}<br>" + _("mid-%{x}: %{y:,} people", lang) + "<extra></extra>",
             meta={"revision": int(revision)},
         ), row=1, col=1)
     rounded = False
     if has_flows:
         for partial, trace_label, colour in (
-                (False, _("BNS emigrants, calendar year", lang), PALETTE["green"]),
-                (True, _("BNS emigrants, part of a year", lang), PALETTE["purple"])):
+                (False, _("BNS emigrants, calendar year", lang), LIGHT.blr),
+                (True, _("BNS emigrants, part of a year", lang), LIGHT.kgz)):
             part = flow[flow["period"].map(periods.is_partial) == partial]
             if part.empty:
                 continue
@@ -179,11 +174,12 @@ def country_series(stock: pd.DataFrame, flows: pd.DataFrame | None, iso3: str, *
                 text=["<br>".join([periods.label(p, lang), value_with_status(v, s, lang)])
                       for p, v, s in zip(part["period"], part["value"], part["status"])],
                 hovertemplate="%{text}<extra>" + _("BNS", lang) + "</extra>", meta={"definition": "bns-flows"},
+                cliponaxis=False,
             ), row=2, col=1)
         fig.update_yaxes(type="category", categoryorder="array", autorange="reversed",
                          categoryarray=[periods.short(p, lang) for p in order], row=2, col=1)
         fig.update_xaxes(rangemode="tozero", separatethousands=True, tickformat=",d", showgrid=True,
-                         gridcolor="#e5e5e5", row=2, col=1)
+                         gridcolor=LIGHT.grid, row=2, col=1)
     fig = base_layout(fig, _("{name}: people from Kazakhstan", lang, name=name), source, height=height)
     fig.update_yaxes(rangemode="tozero", separatethousands=True, tickformat=",d", row=1, col=1)
     fig.update_xaxes(dtick=10, tickangle=0, row=1, col=1)
@@ -194,42 +190,11 @@ def country_series(stock: pd.DataFrame, flows: pd.DataFrame | None, iso3: str, *
         notes.append(_("No BNS emigrant figures by destination were published for {name}.", lang, name=name))
     if rounded:
         notes.append(_("Open diamond: rounded as published.", lang))
-    # A left margin that fits the widest tick label (automargin would push the titles off their place).
-    labels = [periods.short(p, lang) for p in order] + [f"{int(v):,}" for v in mine["value"].dropna()]
-    left = max(56, 14 + int(7.2 * max((len(t) for t in labels), default=6)))
-    fig.update_yaxes(automargin=False)
-    fig.update_layout(
-        title={"subtitle": {"text": "<br>".join(notes), "font": {"size": 12, "color": "#444"}}},
-        margin={"l": left, "r": 16, "t": top + 16 * len(notes), "b": bottom},
-        # Legend under the plot, above the source line (pixels from the bottom, so it never meets the ticks).
-        legend={"orientation": "h", "yref": "container", "y": 64 / height, "x": 0, "xref": "container",
-                "yanchor": "bottom", "font": {"size": 12}, "tracegroupgap": 0},
-        meta={"source": source, "country": iso3},
-    )
+    fig.update_layout(title={"subtitle": {"text": "<br>".join(notes)}}, meta={"source": source, "country": iso3})
     fig.layout.height = height + 16 * len(notes)
-    for annotation in fig.layout.annotations:
-        if annotation.name != "source":
-            annotation.update(font={"size": 13}, x=0, xanchor="left", xshift=8 - left)
-    _source_to_left_edge(fig, left, bottom_margin=bottom)
+    for annotation in fig.layout.annotations:  # the two panels' titles, at the left like the chart's own
+        annotation.update(font={"size": 13, "color": LIGHT.ink}, x=0, xanchor="left")
     return fig
-
-
-def _source_to_left_edge(fig: go.Figure, left_margin: int, *, bottom_margin: int | None = None,
-                         wrap_over: int = 56) -> None:
-    """Move base_layout's source line to the figure's left edge (and its bottom), and break a long one
-    after its first sentence so it fits a 375 px phone; the text itself stays the derived one."""
-    for annotation in fig.layout.annotations:
-        if annotation.name != "source":
-            continue
-        annotation.xshift = 8 - left_margin
-        if bottom_margin is not None:
-            annotation.yshift = 6 - bottom_margin
-        text = annotation.text or ""
-        if len(text) > wrap_over and ". " in text:
-            first, rest = text.split(". ", 1)
-            if len(first) > wrap_over and "; " in first:
-                first = first.replace("; ", ";<br>", 1)
-            annotation.text = f"{first}.<br>{rest}"
 
 
 def flow_rows_for(flows: pd.DataFrame, iso3: str) -> pd.DataFrame:
@@ -241,10 +206,5 @@ def flow_rows_for(flows: pd.DataFrame, iso3: str) -> pd.DataFrame:
 
 def prompt_figure(message: str, source: str = "") -> go.Figure:
     """An empty chart carrying a message (e.g. "Click a country on the map to see its series")."""
-    fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5,
-                       font={"size": 14, "color": "#333"})
-    fig = base_layout(fig, "", source, height=260)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
+    fig = base_layout(go.Figure(), "", source, height=200, legend=False)
+    return no_data(fig, message)

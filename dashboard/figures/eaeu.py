@@ -15,7 +15,8 @@ from plotly.subplots import make_subplots
 
 from dashboard import periods
 from dashboard.countries import EAEU, country_name
-from dashboard.figures.common import COUNTRY_COLOURS, PALETTE, base_layout
+from dashboard.figures.common import COUNTRY_COLOURS, base_layout, no_data
+from dashboard.figures.theme import LIGHT
 from dashboard.i18n import _
 
 MEASURES = ("absolute", "per1000")
@@ -47,37 +48,9 @@ def _ordered(countries: Iterable[str]) -> list[str]:
     return [c for c in EAEU if c in chosen and c != EMPHASISED] + ([EMPHASISED] if EMPHASISED in chosen else [])
 
 
-def _fit_below(fig: go.Figure, height: int, legend_rows: int = 2, ticks: int = 36) -> go.Figure:
-    """Room under the plot for tick labels, a legend of up to ``legend_rows`` rows (five names wrap to two
-    on a 375 px phone) and the source line, so none of them overlap at any width.
-
-    The legend sits just above the source line, both anchored to the bottom of the figure (not to the
-    plot, whose height plotly changes when labels need room).  The source annotation keeps its derived
-    text; where it is long it breaks before "Data as of" so a phone does not cut it off (the exact line
-    is in ``layout.meta.source`` and in the figcaption).
-    """
-    source = fig.layout.meta["source"] if fig.layout.meta else ""
-    lines = 2 if len(source) > 55 else 1
-    source_height = 15 * lines + 6
-    bottom = ticks + 30 * legend_rows + source_height + 6
-    fig.update_layout(margin={"b": bottom},
-                      legend={"yref": "container", "y": source_height / height, "yanchor": "bottom"})
-    for annotation in fig.layout.annotations:
-        if annotation.name == "source":
-            text = source
-            if lines == 2 and ". " in source.rstrip("."):
-                head, tail = source.rstrip(".").rsplit(". ", 1)
-                text = f"{head}.<br>{tail}" + ("." if source.endswith(".") else "")
-            annotation.update(text=text, yshift=-(bottom - 4))
-    return fig
-
-
-def _no_data(fig: go.Figure, lang: str, text: str | None = None) -> go.Figure:
-    fig.add_annotation(text=text or _("No data for this selection.", lang), showarrow=False, xref="paper",
-                       yref="paper", x=0.5, y=0.5, font={"size": 14, "color": "#555"}, name="no-data")
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
+def _empty(fig: go.Figure, chosen: Sequence[str], lang: str) -> go.Figure:
+    """No row for the selection: a short chart saying why (never a tall blank box)."""
+    return no_data(fig, _("Pick at least one country.", lang) if not chosen else _("No data for this selection.", lang))
 
 
 def _line(x: Sequence[int], y: Sequence, iso3: str, lang: str, hover: str) -> go.Scatter:
@@ -107,13 +80,12 @@ def net_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tuple[int, 
     title = _("Net migration per 1,000 residents", lang) if per1000 else _("Net migration, people", lang)
     fig = go.Figure()
     base_layout(fig, title, source, height=NET_HEIGHT)
-    _fit_below(fig, NET_HEIGHT)
     rows = df[(df["measure"] == NET_MEASURE["per1000" if per1000 else "absolute"])
               & df["year"].between(years[0], years[1])]
     chosen = _ordered(countries)
     rows = rows[rows["iso3"].isin(chosen)]
     if rows.empty:
-        return _no_data(fig, lang, None if chosen else _("Pick at least one country.", lang))
+        return _empty(fig, chosen, lang)
     grid = list(range(max(years[0], int(rows["year"].min())), min(years[1], int(rows["year"].max())) + 1))
     value_fmt = "%{y:.2f}" if per1000 else "%{y:,.0f}"
     for iso3 in chosen:
@@ -134,17 +106,15 @@ def stock_share_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tup
     """
     revision = int(revision)
     fig = go.Figure()
-    base_layout(fig, _("Emigrant stock, % of population", lang), source, height=STOCK_HEIGHT)
-    fig.update_layout(title={"subtitle": {"text": _("UN DESA, revision {revision}", lang, revision=revision),
-                                          "font": {"size": 13, "color": "#555"}}}, margin={"t": 70})
-    _fit_below(fig, STOCK_HEIGHT)
+    base_layout(fig, _("Emigrant stock, % of population", lang), source, height=STOCK_HEIGHT,
+                subtitle=_("UN DESA, revision {revision}", lang, revision=revision))
     revision_rows = df[df["measure"] == stock_share_measure(revision)]
     rows = revision_rows[revision_rows["year"].between(years[0], years[1])]
     grid = sorted(int(y) for y in rows["year"].unique())
     chosen = _ordered(countries)
     rows = rows[rows["iso3"].isin(chosen)]
     if rows.empty:
-        return _no_data(fig, lang, None if chosen else _("Pick at least one country.", lang))
+        return _empty(fig, chosen, lang)
     label = _("Rev. {revision}", lang, revision=revision)
     for iso3 in chosen:
         hover = f"{country_name(iso3, lang)} %{{x}}: %{{y:.1f}}% ({label})<extra></extra>"
@@ -175,11 +145,10 @@ def kaz_rank(df: pd.DataFrame, iso3: str = EMPHASISED) -> pd.DataFrame:
 def rank_figure(ranks: pd.DataFrame, *, years: tuple[int, int], source: str, lang: str = "en") -> go.Figure:
     """Kazakhstan's rank per year (the output of :func:`kaz_rank`); 1 at the top."""
     fig = go.Figure()
-    base_layout(fig, _("Kazakhstan's rank in the EAEU", lang), source, height=RANK_HEIGHT)
-    _fit_below(fig, RANK_HEIGHT, legend_rows=0)
+    base_layout(fig, _("Kazakhstan's rank in the EAEU", lang), source, height=RANK_HEIGHT, legend=False)
     ranks = ranks[ranks["year"].between(years[0], years[1])]
     if ranks.empty:
-        return _no_data(fig, lang)
+        return no_data(fig, _("No data for this selection.", lang))
     grid = list(range(int(ranks["year"].min()), int(ranks["year"].max()) + 1))
     by_year = ranks.set_index("year")
     y = [int(by_year.at[yr, "rank"]) if yr in by_year.index else None for yr in grid]
@@ -189,20 +158,31 @@ def rank_figure(ranks: pd.DataFrame, *, years: tuple[int, int], source: str, lan
     fig.add_trace(go.Scatter(
         x=grid, y=y, customdata=custom, name=country_name(EMPHASISED, lang), mode="lines+markers",
         connectgaps=False, line={"color": COUNTRY_COLOURS[EMPHASISED], "width": 2, "shape": "hv"},
-        marker={"size": 8, "color": COUNTRY_COLOURS[EMPHASISED]}, hovertemplate=hover, showlegend=False))
+        marker={"size": 8, "color": COUNTRY_COLOURS[EMPHASISED]}, hovertemplate=hover, showlegend=False,
+        cliponaxis=False))
     most = int(ranks["of"].max())
     fig.update_yaxes(title_text=_("rank (1 = largest outflow)", lang), range=[most + 0.5, 0.5], tickvals=list(
         range(1, most + 1)), zeroline=False, separatethousands=False)
     return fig
 
 
+def bar_slots(present: Sequence[str], order: Sequence[str], width: float = 0.8) -> dict[str, tuple[float, float]]:
+    """Offset and width of each member's bar inside one period's slot: only the members with a figure there
+    share it, centred on the period's tick (plotly's grouped bars keep an empty place for every member, so
+    a period with one member would sit off its tick)."""
+    members = [c for c in order if c in set(present)]
+    each = width / max(len(members), 1)
+    return {c: (-width / 2 + each * (i + 0.5), each * 0.92) for i, c in enumerate(members)}
+
+
 def eec_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tuple[int, int], source: str,
                lang: str = "en") -> go.Figure:
-    """EEC departures, arrivals and net as published: one panel per measure, grouped bars per period.
+    """EEC departures, arrivals and net as published: one panel per measure, bars per period.
 
-    Periods are categories labelled as published (partial ones say so on the axis and in the hover);
-    nothing is summed or scaled to a year.  Only members with a published figure for a period get a
-    bar there.  Bars carry a short value label because Russia's figures dwarf the others.
+    Periods are placed in order, labelled as published (partial ones say so on the axis and in the hover);
+    nothing is summed or scaled to a year.  Only members with a published figure for a period get a bar
+    there, and those bars are centred on the period.  Bars carry a short value label because Russia's
+    figures dwarf the others.
     """
     title = _("EEC: departures, arrivals, net", lang)
     rows = df[df["year"].between(years[0], years[1]) & df["iso3"].isin(list(countries))]
@@ -212,41 +192,41 @@ def eec_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tuple[int, 
     if rows.empty:
         fig = go.Figure()
         base_layout(fig, title, source, height=EEC_HEIGHT)
-        _fit_below(fig, EEC_HEIGHT, legend_rows=0)
-        return _no_data(fig, lang, None if countries else _("Pick at least one country.", lang))
-    height = EEC_HEIGHT
-    fig = make_subplots(rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.28 / len(measures),
+        return _empty(fig, countries, lang)
+    fig = make_subplots(rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.24 / len(measures),
                         subplot_titles=[titles[m] for m in measures])
-    base_layout(fig, title, source, height=height)
-    _fit_below(fig, height, ticks=64)
+    base_layout(fig, title, source, height=EEC_HEIGHT)
     shown = sorted(rows["period"].unique(), key=periods.sort_key)
-    ticks = {p: periods.tick(p, lang) for p in shown}
+    place = {p: i for i, p in enumerate(shown)}
     labels = {p: periods.label(p, lang) for p in shown}
+    order = _ordered(countries)
     shown_in_legend: set[str] = set()
     for row, measure in enumerate(measures, start=1):
-        for iso3 in _ordered(countries):
-            sel = rows[(rows["measure"] == measure) & (rows["iso3"] == iso3)]
+        part = rows[rows["measure"] == measure]
+        slots = {p: bar_slots(list(part.loc[part["period"] == p, "iso3"]), order) for p in shown}
+        for iso3 in order:
+            sel = part[part["iso3"] == iso3]
             if sel.empty:
                 continue
             sel = sel.assign(_key=sel["period"].map(periods.sort_key)).sort_values("_key")
             notes = [str(n) if pd.notna(n) else "" for n in sel["note"]]
             emphasised = iso3 == EMPHASISED
             fig.add_trace(go.Bar(
-                x=[ticks[p] for p in sel["period"]], y=[int(v) for v in sel["value"]],
+                x=[place[p] + slots[p][iso3][0] for p in sel["period"]], y=[int(v) for v in sel["value"]],
+                width=[slots[p][iso3][1] for p in sel["period"]],
                 customdata=[[labels[p], n] for p, n in zip(sel["period"], notes)], name=country_name(iso3, lang),
                 legendgroup=iso3, showlegend=iso3 not in shown_in_legend, legendrank=_legend_rank(iso3),
-                marker={"color": COUNTRY_COLOURS[iso3],
-                        "line": {"color": PALETTE["black"], "width": 2 if emphasised else 0}},
-                texttemplate="%{y:.3~s}", textposition="outside", textfont={"size": 10}, cliponaxis=False,
+                marker={"color": COUNTRY_COLOURS[iso3], "line": {"color": LIGHT.ink, "width": 2 if emphasised else 0}},
+                texttemplate="%{y:.3~s}", textposition="outside", textfont={"size": 10, "color": LIGHT.ink},
+                cliponaxis=False,
                 hovertemplate=(f"{country_name(iso3, lang)}, {titles[measure].lower()}<br>%{{customdata[0]}}: "
                                "%{y:,}<br>%{customdata[1]}<extra></extra>"),
-                meta={"iso3": iso3, "measure": measure}), row=row, col=1)
+                meta={"iso3": iso3, "measure": measure, "periods": list(sel["period"])}), row=row, col=1)
             shown_in_legend.add(iso3)
-    fig.update_xaxes(categoryorder="array", categoryarray=[ticks[p] for p in shown], type="category",
-                     tickangle=0)
+    fig.update_xaxes(tickmode="array", tickvals=list(range(len(shown))), ticktext=[periods.tick(p, lang) for p in shown],
+                     range=[-0.6, len(shown) - 0.4], tickangle=0, showgrid=False, tickfont={"size": 11})
     fig.update_yaxes(title_text=None, zeroline=True, tickformat="~s")
-    fig.update_layout(barmode="group", bargap=0.2, uniformtext={"minsize": 9, "mode": "hide"})
+    fig.update_layout(barmode="overlay", uniformtext={"minsize": 9, "mode": "hide"})
     for annotation in fig.layout.annotations:
-        if annotation.name != "source":
-            annotation.update(x=0, xanchor="left", font={"size": 13})
+        annotation.update(x=0, xanchor="left", font={"size": 13, "color": LIGHT.ink})
     return fig

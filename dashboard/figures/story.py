@@ -24,65 +24,44 @@ import plotly.graph_objects as go
 
 from dashboard import formatting, periods
 from dashboard.countries import country_name
-from dashboard.figures.common import PALETTE, base_layout, status_label
-from dashboard.i18n import _
+from dashboard.figures.common import base_layout, no_data, status_label
+from dashboard.figures.theme import LIGHT, TRANSPARENT
+from dashboard.i18n import _, ngettext
 
 SMALL_HEIGHT = 330
 STRIP_HEIGHT = 250
-BAND_COLOUR = "rgba(0, 158, 115, 0.16)"  # Okabe-Ito green, light: the claimed range / rank
-BAND_EDGE = PALETTE["green"]
+BAND_COLOUR = LIGHT.band_fill  # the claimed range / rank
+BAND_EDGE = LIGHT.band_edge
 # Outcome of a year against the claim: marker symbol (shape carries the meaning) and colour.
 OUTCOME_STYLE = {
-    "inside": ("circle", PALETTE["blue"]),
-    "outside": ("x", PALETTE["vermillion"]),
-    "borderline": ("diamond", PALETTE["orange"]),
+    "inside": ("circle", LIGHT.inside),
+    "outside": ("x", LIGHT.outside),
+    "borderline": ("diamond", LIGHT.borderline),
 }
 HOLLOW = ("preliminary", "rounded")  # statuses drawn with hollow markers (as on the trends page)
-HIGHLIGHT = PALETTE["vermillion"]
-OTHER = PALETTE["blue"]
+HIGHLIGHT = LIGHT.highlight
+OTHER = LIGHT.bar
 
 
 def _fit(fig: go.Figure, *, legend_rows: int = 1, ticks: int = 28, entry_fraction: float | None = None) -> go.Figure:
-    """Room under the plot for the tick labels, ``legend_rows`` rows of legend (a phone wraps a legend
-    that fits one row on a desktop) and the source line on two lines (it is wider than a phone on one).
-
-    The source annotation keeps its derived text; only a line break is added before "Data as of".
-    ``entry_fraction`` gives each legend entry that share of the plot's width (plotly otherwise wraps a
-    legend that does not fit one row into one entry per row, the widest entry's width each).
-    """
-    layout = fig.layout
-    source = (layout.meta or {}).get("source", "")
-    head, sep, tail = source.rstrip(".").rpartition(". ")
-    text = f"{head}.<br>{tail}." if sep else source
-    lines = 2 if sep else 1
-    bottom = ticks + 21 * legend_rows + 14 * lines + 12
-    plot_height = layout.height - layout.margin.t - bottom
-    fig.update_layout(margin={"b": bottom, "l": layout.margin.l, "r": 12},
-                      legend={"y": -(ticks - 2) / plot_height, "yanchor": "top", "x": 0, "font": {"size": 12},
-                              "orientation": "h", "tracegroupgap": 0},
-                      showlegend=legend_rows > 0)
+    """The small charts' legend: shown when the chart has one, each entry ``entry_fraction`` of the width
+    (plotly otherwise gives a wrapped legend one entry per row).  Placement is base_layout's: above the
+    plot, with room made for as many rows as the width needs, so nothing prints over it."""
+    fig.update_layout(showlegend=legend_rows > 0, margin={"r": 12, "b": ticks + 8})
     if entry_fraction:
         fig.update_layout(legend={"entrywidth": entry_fraction, "entrywidthmode": "fraction"})
-    for note in layout.annotations:
-        if note.name == "source":
-            note.update(text=text, yshift=-(bottom - 4), xshift=-layout.margin.l + 4)
     return fig
 
 
 def _start(title: str, source: str, kind: str, height: int) -> go.Figure:
     fig = go.Figure()
     base_layout(fig, title, source, height=height)
-    fig.update_layout(meta={"source": source, "kind": kind}, margin={"t": 40},
-                      title={"font": {"size": 15}, "y": 0.98, "yanchor": "top"})
+    fig.update_layout(meta={"source": source, "kind": kind}, title={"font": {"size": 15}})
     return fig
 
 
 def _no_data(fig: go.Figure, lang: str) -> go.Figure:
-    fig.add_annotation(text=_("No data for this claim.", lang), showarrow=False, xref="paper", yref="paper",
-                       x=0.5, y=0.5, font={"size": 14, "color": "#555"}, name="no-data")
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _fit(fig, legend_rows=0)
+    return no_data(fig, _("No data for this claim.", lang))
 
 
 def _band(fig: go.Figure, y0: float, y1: float, label: str, *, reversed_axis: bool = False) -> None:
@@ -95,14 +74,14 @@ def _band(fig: go.Figure, y0: float, y1: float, label: str, *, reversed_axis: bo
                   line={"width": 1, "color": BAND_EDGE, "dash": "dot"}, layer="below", name="claim-band")
     fig.add_annotation(text=label, xref="paper", x=0.01, yref="y", y=y0 if reversed_axis else y1, xanchor="left",
                        yanchor="bottom", showarrow=False,
-                       font={"size": 12, "color": "#00573f"}, name="claim-band", bgcolor="rgba(255,255,255,0.6)")
+                       font={"size": 12, "color": LIGHT.band_ink}, name="claim-band", bgcolor=LIGHT.label_background)
 
 
 def _article_line(fig: go.Figure, year: int, lang: str) -> None:
     """A dotted vertical line between the last year the article could know and the article's year."""
-    fig.add_vline(x=year - 0.5, line={"width": 1, "dash": "dot", "color": "#555"}, name="article")
+    fig.add_vline(x=year - 0.5, line={"width": 1, "dash": "dot", "color": LIGHT.axis}, name="article")
     fig.add_annotation(text=_("article ({year})", lang, year=year), x=year - 0.5, xref="x", y=1, yref="paper",
-                       xanchor="left", yanchor="top", xshift=3, showarrow=False, font={"size": 11, "color": "#555"},
+                       xanchor="left", yanchor="top", xshift=3, showarrow=False, font={"size": 11, "color": LIGHT.muted},
                        name="article")
 
 
@@ -136,7 +115,8 @@ def range_figure(rows: pd.DataFrame, *, low: float, high: float, label: str, tit
     values = [float(by_year[y].value) if y in by_year and pd.notna(by_year[y].value) else None for y in grid]
     _band(fig, low, high, label)
     fig.add_trace(go.Scatter(x=grid, y=values, mode="lines", connectgaps=False, hoverinfo="skip", showlegend=False,
-                             line={"color": "#888", "width": 1.5}, name=_("series", lang), meta={"role": "line"}))
+                             line={"color": LIGHT.axis, "width": 1.5}, name=_("series", lang), meta={"role": "line"},
+                             cliponaxis=False))
     names = {"inside": _("inside", lang), "outside": _("outside", lang),
              "borderline": _("too close to call", lang)}
     for outcome, (symbol, colour) in OUTCOME_STYLE.items():
@@ -161,7 +141,7 @@ def range_figure(rows: pd.DataFrame, *, low: float, high: float, label: str, tit
     fig.update_xaxes(range=[first - 0.6, last + 0.6], **_year_ticks(first, last))
     if known["status"].isin(HOLLOW).any():
         fig.update_layout(title={"subtitle": {"text": _("Hollow marker: preliminary or rounded figure", lang),
-                                              "font": {"size": 11, "color": "#555"}}}, margin={"t": 52})
+                                              "font": {"size": 11, "color": LIGHT.muted}}})
     return _fit(fig, legend_rows=2, entry_fraction=0.5)
 
 
@@ -188,7 +168,7 @@ def rank_figure(rows: pd.DataFrame, *, target: str, rank: int = 1, label: str, t
     most = int(rows["of"].max())
     _band(fig, rank - 0.5, rank + 0.5, label, reversed_axis=True)
     symbols = ("circle", "diamond", "square", "triangle-up")
-    colours = (PALETTE["vermillion"], PALETTE["blue"], PALETTE["green"], PALETTE["purple"])
+    colours = (LIGHT.kaz, LIGHT.rus, LIGHT.blr, LIGHT.kgz)
     for i, series in enumerate(dict.fromkeys(rows["series"])):
         colour = colours[i % len(colours)]
         part = rows[rows["series"] == series].copy()
@@ -203,7 +183,7 @@ def rank_figure(rows: pd.DataFrame, *, target: str, rank: int = 1, label: str, t
                       hovertemplate="%{hovertext}<extra></extra>",
                       meta={"series": series, "periods": [str(p) for p in part["period"]]})
         marker = {"symbol": symbols[i % len(symbols)], "size": 8 if yearly else 11, "color": colour,
-                  "line": {"width": 1, "color": "white"}}
+                  "line": {"width": 1, "color": LIGHT.background}}
         if yearly:
             grid = list(range(int(part["year"].min()), int(part["year"].max()) + 1))
             by_year = dict(zip(part["year"].astype(int), part["rank"].astype(int)))
@@ -230,13 +210,15 @@ def rank_figure(rows: pd.DataFrame, *, target: str, rank: int = 1, label: str, t
 # --- destinations ranked by migrant stock ------------------------------------------------------------------
 
 def stock_bar(rows: pd.DataFrame, *, highlight: Sequence[str], top: int, title: str, source: str,
-              top_line: int | None = None, log: bool = False, lang: str = "en") -> go.Figure:
+              top_line: int | None = None, top_label: str | None = None, log: bool = False,
+              lang: str = "en") -> go.Figure:
     """The ``top`` destinations by people living there, plus every ``highlight`` country outside them.
 
     ``rows``: migrant-stock rows of ONE revision and ONE year (destination, value); ranks are among
     all destinations with a value.  Highlighted countries get their own trace (vermillion, hatched,
     bold name with rank); the others one blue trace.  ``top_line`` draws a dashed line under that rank
-    ("top 3"); ``log`` uses a log scale so a few hundred people still show beside millions.
+    labelled ``top_label`` (default "top 3"); ``log`` uses a log scale so a few hundred people still show
+    beside millions.
     """
     for column in ("revision", "year"):
         if column in rows.columns and rows[column].nunique() > 1:
@@ -274,7 +256,8 @@ def stock_bar(rows: pd.DataFrame, *, highlight: Sequence[str], top: int, title: 
         part = shown[shown["destination"].isin(highlight) == is_claim]
         if part.empty:
             continue
-        hover = [_("{name}: {value} people ({rank} of {of})", lang, name=country_name(r.destination, lang),
+        hover = [ngettext("{name}: {value} person ({rank} of {of})", "{name}: {value} people ({rank} of {of})",
+                          int(r.value), lang, name=country_name(r.destination, lang),
                    value=formatting.number(r.value, lang), rank=formatting.ordinal(int(r.rank), lang),
                    of=len(rows))
                  for r in part.itertuples(index=False)]
@@ -283,10 +266,10 @@ def stock_bar(rows: pd.DataFrame, *, highlight: Sequence[str], top: int, title: 
             x=[float(v) for v in part["value"]], y=list(part["label"]), orientation="h",
             text=[formatting.number(v, lang) for v in part["value"]], cliponaxis=False,
             textposition=["inside" if share(float(v)) >= 0.6 else "outside" for v in part["value"]],
-            insidetextanchor="end", insidetextfont={"size": 12, "color": "white"},
-            outsidetextfont={"size": 12, "color": HIGHLIGHT if is_claim else "#1a1a1a"},
+            insidetextanchor="end", insidetextfont={"size": 12, "color": LIGHT.bar_text},
+            outsidetextfont={"size": 12, "color": HIGHLIGHT if is_claim else LIGHT.ink},
             marker={"color": HIGHLIGHT if is_claim else OTHER,
-                    "pattern": {"shape": "/" if is_claim else "", "fgcolor": "white", "size": 6}},
+                    "pattern": {"shape": "/" if is_claim else "", "fgcolor": LIGHT.bar_text, "size": 6}},
             name=_("in the claim", lang) if is_claim else _("others", lang),
             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
             meta={"highlight": is_claim, "destinations": list(part["destination"])},
@@ -297,19 +280,20 @@ def stock_bar(rows: pd.DataFrame, *, highlight: Sequence[str], top: int, title: 
     if log:
         subtitle += " · " + _("log scale", lang)
     fig.update_layout(height=height, margin={"l": left, "r": 12, "t": 52}, barmode="overlay", bargap=0.25,
-                      title={"subtitle": {"text": subtitle, "font": {"size": 11, "color": "#555"}}})
+                      title={"subtitle": {"text": subtitle, "font": {"size": 11, "color": LIGHT.muted}}})
     fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", ticks="",
-                     gridcolor="rgba(0,0,0,0)", ticklabelstandoff=4)
+                     gridcolor=TRANSPARENT, ticklabelstandoff=4)
     if log:
         ticks = [10 ** k for k in range(round(span[0]), math.floor(span[1]) + 1)]
         fig.update_xaxes(type="log", range=list(span), tickvals=ticks,
-                         ticktext=[formatting.compact(t, lang) for t in ticks], gridcolor="#eee", showgrid=True)
+                         ticktext=[formatting.compact(t, lang) for t in ticks], gridcolor=LIGHT.grid, showgrid=True)
     else:
         fig.update_xaxes(range=list(span), showticklabels=False, showline=False, ticks="")
     if top_line is not None and top_line < len(order):
-        fig.add_hline(y=top_line - 0.5, line={"width": 1.5, "dash": "dash", "color": "#333"}, name="top-line")
-        fig.add_annotation(text=_("top {n}", lang, n=top_line), xref="paper", x=1, y=top_line - 0.5, yref="y",
-                           xanchor="right", yanchor="bottom", showarrow=False, font={"size": 11, "color": "#333"},
+        fig.add_hline(y=top_line - 0.5, line={"width": 1.5, "dash": "dash", "color": LIGHT.ink}, name="top-line")
+        fig.add_annotation(text=top_label or _("top {n}", lang, n=top_line), xref="paper", x=1, y=top_line - 0.5,
+                           yref="y",
+                           xanchor="right", yanchor="bottom", showarrow=False, font={"size": 11, "color": LIGHT.ink},
                            name="top-line")
     return _fit(fig, ticks=24 if log else 6, legend_rows=0)
 
@@ -333,9 +317,9 @@ def coverage_strip(official: pd.DataFrame, *, first: int, last: int, official_la
         frame = frame[frame["value"].notna()]
         return {int(y) for y in frame["year"] if first <= int(y) <= last}
 
-    rows = [(official_label, covered(official), PALETTE["blue"], "")]
+    rows = [(official_label, covered(official), LIGHT.immigrants, "")]
     if alternative is not None:
-        rows.append((alternative_label, covered(alternative), PALETTE["sky"], "."))
+        rows.append((alternative_label, covered(alternative), LIGHT.model, "."))
     height = 0.62
     gap_name = _("no official figure", lang)
     gap_shown = False
@@ -346,7 +330,7 @@ def coverage_strip(official: pd.DataFrame, *, first: int, last: int, official_la
         if yes:
             fig.add_trace(go.Bar(
                 x=yes, y=[height] * len(yes), base=[base] * len(yes), width=0.86, name=label, showlegend=False,
-                marker={"color": colour, "line": {"width": 0}, "pattern": {"shape": pattern, "fgcolor": "#1a1a1a",
+                marker={"color": colour, "line": {"width": 0}, "pattern": {"shape": pattern, "fgcolor": LIGHT.ink,
                                                                            "size": 5}},
                 hovertext=[_("{year}: {label}", lang, year=y, label=label) for y in yes],
                 hovertemplate="%{hovertext}<extra></extra>", meta={"row": label, "covered": True, "years": yes}))
@@ -354,12 +338,13 @@ def coverage_strip(official: pd.DataFrame, *, first: int, last: int, official_la
             fig.add_trace(go.Bar(
                 x=no, y=[height] * len(no), base=[base] * len(no), width=0.86, name=gap_name,
                 showlegend=not gap_shown, legendgroup="gap",
-                marker={"color": "#f2f2f2", "line": {"width": 1, "color": "#999"},
-                        "pattern": {"shape": "x", "fgcolor": "#aaa", "size": 6}},
+                marker={"color": LIGHT.gap_fill, "line": {"width": 1, "color": LIGHT.gap_edge},
+                        "pattern": {"shape": "x", "fgcolor": LIGHT.gap_edge, "size": 6}},
                 hovertext=[_("{year}: {label}", lang, year=y, label=gap_name) for y in no],
                 hovertemplate="%{hovertext}<extra></extra>", meta={"row": label, "covered": False, "years": no}))
             gap_shown = True
-        fig.add_annotation(text=_("{label}: {n} of {total} years", lang, label=label, n=len(yes), total=len(years)),
+        fig.add_annotation(text=ngettext("{label}: {n} of {total} year", "{label}: {n} of {total} years", len(years),
+                                         lang, label=label, n=len(yes), total=len(years)),
                            xref="paper", x=0, y=base + height, yref="y", xanchor="left", yanchor="bottom",
                            showarrow=False, font={"size": 12}, name="row-label")
     fig.update_layout(barmode="overlay", margin={"l": 12, "t": 40})

@@ -17,12 +17,13 @@ import plotly.graph_objects as go
 
 from dashboard import formatting, periods
 from dashboard.events import Event
-from dashboard.figures.common import MEASURE_COLOURS, PALETTE, STATUS_SYMBOLS, base_layout, status_label
+from dashboard.figures.common import MEASURE_COLOURS, STATUS_SYMBOLS, base_layout, status_label
+from dashboard.figures.theme import LIGHT
 from dashboard.i18n import _
 
 MEASURES = ("emigrants", "immigrants", "net")
-_LEVELS = 4  # event labels are staggered over this many rows so neighbours never overprint
-_HEADROOM = 0.5  # share of the data's height added above it for the event labels
+_LEVELS = 2  # event numbers are staggered over two rows so close events never overprint
+_HEADROOM = 0.12  # share of the data's height added above it for the event numbers
 
 
 def measure_label(measure: str, lang: str = "en") -> str:
@@ -44,47 +45,26 @@ def year_span(frame: pd.DataFrame) -> tuple[int, int]:
     return int(years.min()), int(years.max())
 
 
-def _dtick(first: int, last: int) -> int:
-    span = last - first
-    return 1 if span <= 5 else 2 if span <= 10 else 5  # at most ~7 labels: readable on a 375 px phone
+_KEY = {"preliminary": STATUS_SYMBOLS["preliminary"], "rounded": STATUS_SYMBOLS["rounded"]}
 
 
-def _fit_bottom(fig: go.Figure, bottom: int) -> None:
-    """Room under the plot for a legend that wraps on a phone, then the source line on two lines.
-
-    base_layout's legend (y=-0.18) and source line (78 px under the plot) overlap once the legend wraps,
-    and the one-line source is wider than a 375 px screen; here the legend sits right under the tick
-    labels and the source line breaks before "Data as of".  ``bottom`` leaves room for four legend rows.
-    """
-    layout = fig.layout
-    plot_height = layout.height - layout.margin.t - bottom
-    fig.update_layout(margin={"b": bottom}, legend={"y": -30 / plot_height, "yanchor": "top", "x": 0})
-    for note in layout.annotations:
-        if note.name == "source":
-            head, sep, tail = note.text.partition(". ")
-            note.update(text=head + "." + "<br>" + tail if sep and tail else note.text, yshift=-(bottom - 6),
-                        x=0, xshift=-layout.margin.l + 6)
-
-
-_KEY_GLYPHS = {"preliminary": "○", "rounded": "◇"}  # drawn as STATUS_SYMBOLS circle-open / diamond-open
-
-
-def _status_key(fig: go.Figure, statuses: set, bottom: int, lang: str) -> None:
-    """A one-line note under the legend: "Hollow markers: ○ preliminary  ◇ rounded" (only those shown)."""
-    shown = [s for s in _KEY_GLYPHS if s in statuses]
-    if not shown:
-        return
-    text = _("Hollow markers: {key}", lang, key="   ".join(f"{_KEY_GLYPHS[s]} {status_label(s, lang)}"
-                                                           for s in shown))
-    fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 38),
-                       xshift=-fig.layout.margin.l + 6, xanchor="left", yanchor="bottom", align="left",
-                       font={"size": 12, "color": "#333"}, name="status-key")
+def _status_key(fig: go.Figure, statuses: set, lang: str) -> None:
+    """Legend entries explaining the hollow markers ("○ preliminary", "◇ rounded"), only those shown: in the
+    legend, which plotly lays out at any width, never as a loose note that can print over it."""
+    for status, symbol in _KEY.items():
+        if status in statuses:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=status_label(status, lang),
+                                     marker={"symbol": symbol, "size": 9, "color": LIGHT.ink,
+                                             "line": {"width": 2, "color": LIGHT.ink}},
+                                     hoverinfo="skip", legendgroup=f"status-{status}", showlegend=True,
+                                     meta={"role": "legend", "group": "status"}))
 
 
 def _year_axis(fig: go.Figure, first: int, last: int, extra: Iterable[float] = ()) -> None:
+    """Whole years only; plotly picks how many fit the width (a phone gets fewer), never "2 ... 2025"."""
     lo, hi = min([first, *extra]), max([last, *extra])
-    fig.update_xaxes(range=[lo - 0.4, hi + 0.4], tickformat="d", tick0=first - first % _dtick(first, last),
-                     dtick=_dtick(first, last), title=None)
+    ticks = {"dtick": 1} if last - first <= 6 else {"nticks": 8}
+    fig.update_xaxes(range=[lo - 0.6, hi + 0.6], tickformat="d", title=None, **ticks)
 
 
 def event_date(event: Event, lang: str) -> str:
@@ -139,25 +119,34 @@ def _headroom(fig: go.Figure, values: list, log: bool) -> None:
         fig.update_yaxes(autorangeoptions={"include": [extent[2]]})
 
 
+def shown_events(events: Sequence[Event], first: int, last: int) -> list[Event]:
+    """The events inside the chart's years, in date order (their numbers on the chart are 1, 2, ...)."""
+    return sorted((e for e in events if first <= e.year <= last), key=lambda e: e.x)
+
+
 def _add_events(fig: go.Figure, events: Sequence[Event], first: int, last: int, lang: str) -> list[float]:
-    """Dotted vertical lines with short staggered labels; the note and source on hover."""
-    shown = sorted((e for e in events if first <= e.year <= last), key=lambda e: e.x)
-    xs = [e.x for e in shown]
-    lo, hi = min([first, *xs]), max([last, *xs])
+    """Dotted vertical lines, each with its number at the top of the plot (the key lists them under the
+    chart: a number never collides with its neighbour the way a sentence does at 375 px); the date, note
+    and source on hover."""
+    shown = shown_events(events, first, last)
     for i, event in enumerate(shown):
         fig.add_shape(type="line", x0=event.x, x1=event.x, xref="x", y0=0, y1=1, yref="paper",
-                      line={"color": PALETTE["grey"], "width": 1, "dash": "dot"}, layer="below",
+                      line={"color": LIGHT.axis, "width": 1, "dash": "dot"}, layer="below",
                       name=f"event {event.date}")
-        right_half = event.x > (lo + hi) / 2
         fig.add_annotation(
-            x=event.x, xref="x", y=1 - (i % _LEVELS) * 0.075, yref="paper", yanchor="top",
-            xanchor="right" if right_half else "left", xshift=-3 if right_half else 3,
-            text=_(event.label, lang), showarrow=False, align="right" if right_half else "left",
-            font={"size": 11, "color": "#333"}, bgcolor="rgba(255,255,255,0.85)",
-            hovertext=_wrap(f"{event_date(event, lang)}: {_(event.note, lang)}") + "<br>"
-                      + _wrap(_("Source: {source}", lang, source=event.source)),
+            x=event.x, xref="x", y=1 - (i % _LEVELS) * 0.07, yref="paper", yanchor="top", xanchor="center",
+            text=f"<b>{i + 1}</b>", showarrow=False, font={"size": 11, "color": LIGHT.ink},
+            bgcolor=LIGHT.label_background, bordercolor=LIGHT.axis, borderwidth=1, borderpad=2,
+            hovertext=_wrap(f"{i + 1}. {event_date(event, lang)}: {_(event.label, lang)}") + "<br>"
+                      + _wrap(_(event.note, lang)) + "<br>" + _wrap(_("Source: {source}", lang, source=event.source)),
             name=f"event {event.date}")
-    return xs
+    return [e.x for e in shown]
+
+
+def event_key(events: Sequence[Event], first: int, last: int, lang: str = "en") -> list[str]:
+    """The key to the numbers on the chart, in date order (item N is number N): "Couple leaves for Kyiv (2014)"."""
+    return [_("{label} ({date})", lang, label=_(e.label, lang), date=event_date(e, lang))
+            for e in shown_events(events, first, last)]
 
 
 def _legend_entry(fig: go.Figure, name: str, line: dict, size: int, group: str) -> None:
@@ -228,7 +217,7 @@ def migration_lines(frame: pd.DataFrame, *, measures: Sequence[str], per_1000: b
             x=axis_years, y=ys, name=measure_label(measure, lang), mode="lines+markers", connectgaps=False,
             line=line, marker={"symbol": symbols, "size": 8, "color": MEASURE_COLOURS[measure],
                                "line": {"width": 2, "color": MEASURE_COLOURS[measure]}},
-            customdata=marks, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+            customdata=marks, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", cliponaxis=False,
             showlegend=False, legendgroup=measure, meta={"measure": measure, "column": column}))
         _legend_entry(fig, measure_label(measure, lang), line, 8, measure)
 
@@ -238,9 +227,9 @@ def migration_lines(frame: pd.DataFrame, *, measures: Sequence[str], per_1000: b
 
     title = _("Migration per 1,000 residents", lang) if per_1000 else _("Registered migration, Kazakhstan", lang)
     base_layout(fig, title, source, height=480)
-    fig.update_layout(meta={"source": source, "notices": notices}, hovermode="closest")
-    _fit_bottom(fig, 156)
-    _status_key(fig, statuses, 156, lang)
+    fig.update_layout(meta={"source": source, "notices": notices,
+                            "events": event_key(events, first, last, lang)}, hovermode="closest")
+    _status_key(fig, statuses, lang)
     fig.update_yaxes(title=_("per 1,000 residents", lang) if per_1000 else _("people", lang),
                      type="log" if log else "linear")
     if log:
@@ -321,32 +310,31 @@ def net_compare(bns_net: pd.DataFrame, model_net: pd.DataFrame, *, years: tuple[
         x=axis_years, y=ys, name=bns_label(lang), mode="lines+markers", connectgaps=False, line=line,
         marker={"symbol": symbols, "size": 7, "color": MEASURE_COLOURS["net"],
                 "line": {"width": 2, "color": MEASURE_COLOURS["net"]}},
-        customdata=marks, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+        customdata=marks, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", cliponaxis=False,
         showlegend=False, legendgroup="bns", meta={"definition": "bns-registered"}))
     _legend_entry(fig, bns_label(lang), line, 7, "bns")
 
     my = [int(model.loc[y, "value"]) if y in model.index else None for y in axis_years]
     fig.add_trace(go.Scatter(
         x=axis_years, y=my, name=model_label(lang), mode="lines+markers", connectgaps=False,
-        line={"color": PALETTE["orange"], "width": 2.5, "dash": "dash"},
-        marker={"symbol": "square", "size": 6, "color": PALETTE["orange"]},
+        line={"color": LIGHT.model, "width": 2.5, "dash": "dash"},
+        marker={"symbol": "square", "size": 6, "color": LIGHT.model}, cliponaxis=False,
         hovertext=[f"<b>{model_label(lang)}</b><br>{formatting.signed(v, lang)}" if v is not None else "" for v in my],
         hovertemplate="%{hovertext}<extra></extra>", meta={"definition": "un-wpp-model"}))
 
     base_layout(fig, _("Net migration: two definitions", lang), source, height=460)
     fig.update_layout(meta={"source": source, "note": compare_note(bns_net, model_net, (first, last), lang)},
                       hovermode="x unified")
-    _fit_bottom(fig, 140)
-    _status_key(fig, set(marks), 140, lang)
+    _status_key(fig, set(marks), lang)
     fig.update_yaxes(title=_("people", lang), zeroline=True, zerolinewidth=1.5)
     _year_axis(fig, first, last)
     return fig
 
 
 def claim_band(fig: go.Figure, *, low: float, high: float, label: str) -> go.Figure:
-    """Shade a claimed range (e.g. the article's "30 to 50 thousand leave every year") behind the lines."""
-    fig.add_hrect(y0=low, y1=high, fillcolor=PALETTE["orange"], opacity=0.15, line_width=0, layer="below",
-                  name="claim-band")
-    fig.add_annotation(text=label, xref="paper", x=0.01, xanchor="left", y=high, yanchor="bottom",
-                       showarrow=False, font={"size": 11, "color": "#7a5200"}, name="claim-band-label")
+    """Shade a claimed range (e.g. the article's "30 to 50 thousand leave every year") behind the lines,
+    named in the legend (a label on the plot would sit under the markers and the event numbers)."""
+    fig.add_hrect(y0=low, y1=high, fillcolor=LIGHT.band_fill, line={"width": 1, "color": LIGHT.band_edge, "dash": "dot"},
+                  layer="below", name=label, showlegend=True, legendgroup="claim-band",
+                  legendrank=1000)
     return fig

@@ -15,24 +15,43 @@ import plotly.graph_objects as go
 
 from dashboard import formatting, periods
 from dashboard.countries import country_name
-from dashboard.figures.common import PALETTE, SEQUENTIAL, base_layout
+from dashboard.figures.common import base_layout
+from dashboard.figures.theme import LIGHT, TRANSPARENT
 from dashboard.figures.destinations import ORIGIN, flow_rows, stock_rows, value_with_status
 from dashboard.i18n import _
 
-# Start the colour scale one step above white, so the smallest destination still differs from "no figure".
-MAP_COLOURS = SEQUENTIAL[1:]
-LAND = "#eeeeee"
-LINE_COLOUR = PALETTE["vermillion"]
+# Classes of a count, by powers of ten: the convention for counts this skewed (Russia has millions,
+# Brazil thirty), so a class says "tens" or "millions" and no one reads 30 people as a real destination.
+CLASS_BOUNDS = (1, 100, 1_000, 10_000, 100_000, 1_000_000)  # lower bound of each class; the last is open
 
 
-def _log_ticks(values: pd.Series, lang: str = "en") -> tuple[float, float, list[float], list[str]]:
-    """Colour range and ticks for log10 colouring: ticks at powers of ten, labelled in real numbers."""
-    lo = math.floor(math.log10(max(float(values.min()), 1)))
-    hi = math.log10(max(float(values.max()), 10))
-    hi = max(hi, lo + 1)
-    powers = range(lo, math.floor(hi) + 1)
-    text = [formatting.compact(10 ** p, lang) for p in powers]
-    return float(lo), float(hi), [float(p) for p in powers], text
+def count_class(value: float) -> int:
+    """The class of a positive count: 0 for 1-99, 1 for 100-999, ..., 5 for a million or more."""
+    return max(i for i, bound in enumerate(CLASS_BOUNDS) if value >= bound)
+
+
+def class_labels(lang: str = "en") -> list[str]:
+    """"1–99", "100–999", "1k–10k", ... "1m+" in the reader's language (short: they sit under a phone's map)."""
+    out = []
+    for i, low in enumerate(CLASS_BOUNDS):
+        if i == len(CLASS_BOUNDS) - 1:
+            out.append(_("{low}+", lang, low=formatting.compact(low, lang)))
+        elif low < 1000:
+            out.append(_("{low}–{high}", lang, low=formatting.number(low, lang),
+                         high=formatting.number(CLASS_BOUNDS[i + 1] - 1, lang)))
+        else:
+            out.append(_("{low}–{high}", lang, low=formatting.compact(low, lang),
+                         high=formatting.compact(CLASS_BOUNDS[i + 1], lang)))
+    return out
+
+
+def _classed_scale() -> list[list]:
+    """A stepped colour scale: each class one flat colour (z is the class number)."""
+    n = len(LIGHT.map_classes)
+    scale = []
+    for i, colour in enumerate(LIGHT.map_classes):
+        scale += [[i / n, colour], [(i + 1) / n, colour]]
+    return scale
 
 
 def _great_circle(start: tuple[float, float], end: tuple[float, float], steps: int = 24):
@@ -65,68 +84,77 @@ def _centroid(centroids, iso3: str):
 
 def _world_map(rows: pd.DataFrame, *, hover: list[str], title: str, subtitle: str, colour_title: str,
                trace_name: str, line_hover: list[str], centroids, top_n: int, source: str, lang: str,
-               empty_message: str) -> go.Figure:
+               empty_message: str, selected: str | None = None) -> go.Figure:
     fig = go.Figure()
+    labels = class_labels(lang)
     if rows.empty:
         fig.add_trace(go.Choropleth(locations=[], z=[], customdata=[], locationmode="ISO-3", showscale=False,
                                     name=trace_name))
         fig.add_annotation(text=empty_message, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5,
-                           font={"size": 14, "color": "#333"}, bgcolor="rgba(255,255,255,0.85)")
+                           font={"size": 14, "color": LIGHT.ink}, bgcolor=LIGHT.label_background)
     else:
-        # UN DESA publishes some corridors as 0 (e.g. Luxembourg before 2020): a published zero is data,
-        # not a gap, but it has no place on a log scale, so zeros get a trace of their own in white.
+        # UN DESA publishes some corridors as 0 (e.g. Luxembourg before 2020): a published zero is data, not
+        # a gap, and not the smallest class either, so zeros get a trace of their own (named in the legend).
         positive = (rows["value"].astype(float) > 0).to_list()
         zeros = rows[[not p for p in positive]]
-        zero_trace = None
-        if not zeros.empty:
-            zero_trace = go.Choropleth(
-                locations=list(zeros["destination"]), z=[0] * len(zeros), locationmode="ISO-3",
-                colorscale=[[0, "#ffffff"], [1, "#ffffff"]], showscale=False,
-                marker={"line": {"color": "#555", "width": 0.6}}, customdata=[[0]] * len(zeros),
-                text=[h for h, p in zip(hover, positive) if not p], hovertemplate="%{text}<extra></extra>",
-                name=_("published as 0", lang), meta={"role": "published-zero"})
         rows = rows[positive]
-        hover = [h for h, p in zip(hover, positive) if p]
+        positive_hover = [h for h, p in zip(hover, positive) if p]
         values = rows["value"].astype(float)
-        zmin, zmax, tickvals, ticktext = _log_ticks(values, lang)
+        n = len(LIGHT.map_classes)
         fig.add_trace(go.Choropleth(
-            locations=list(rows["destination"]), z=[math.log10(v) for v in values], locationmode="ISO-3",
-            zmin=zmin, zmax=zmax, colorscale=MAP_COLOURS, marker={"line": {"color": "#777", "width": 0.4}},
-            customdata=[[int(v)] for v in values], text=hover, hovertemplate="%{text}<extra></extra>",
-            name=trace_name,
-            colorbar={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.01, "yanchor": "top",
-                      "len": 0.75, "lenmode": "fraction", "thickness": 10, "tickvals": tickvals,
-                      "ticktext": ticktext, "tickfont": {"size": 11},
-                      "title": {"text": colour_title, "side": "top", "font": {"size": 12}}},
+            locations=list(rows["destination"]), z=[count_class(v) + 0.5 for v in values], locationmode="ISO-3",
+            zmin=0, zmax=n, colorscale=_classed_scale(), marker={"line": {"color": LIGHT.border, "width": 0.5}},
+            customdata=[[int(v)] for v in values], text=positive_hover, hovertemplate="%{text}<extra></extra>",
+            name=trace_name, meta={"role": "classes"},
+            colorbar={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top", "len": 1,
+                      "lenmode": "fraction", "thickness": 12, "tickvals": [i + 0.5 for i in range(n)],
+                      "ticktext": labels, "tickfont": {"size": 11, "color": LIGHT.ink}, "outlinewidth": 0,
+                      "title": {"text": colour_title, "side": "top", "font": {"size": 12, "color": LIGHT.ink}}},
         ))
-        if zero_trace is not None:
-            fig.add_trace(zero_trace)
-            subtitle = subtitle + " · " + _("white: published as 0", lang)
+        if not zeros.empty:
+            fig.add_trace(go.Choropleth(
+                locations=list(zeros["destination"]), z=[0] * len(zeros), locationmode="ISO-3",
+                colorscale=[[0, LIGHT.zero_fill], [1, LIGHT.zero_fill]], showscale=False,
+                marker={"line": {"color": LIGHT.ink, "width": 0.8}}, customdata=[[0]] * len(zeros),
+                text=[h for h, p in zip(hover, positive) if not p], hovertemplate="%{text}<extra></extra>",
+                name=_("published as 0", lang), meta={"role": "published-zero"}))
         origin = _centroid(centroids, ORIGIN)
         top = rows[rows["destination"] != ORIGIN].head(top_n)
         biggest = float(top["value"].max()) if not top.empty else 1.0
         if origin is not None:
-            for (row, text) in zip(top.itertuples(), line_hover):
+            for row, text in zip(top.itertuples(), line_hover):
                 end = _centroid(centroids, row.destination)
                 if end is None:
                     continue
                 lons, lats = _great_circle(origin, end)
+                # Thin, half-transparent lines: they show direction and size without hiding the countries.
                 fig.add_trace(go.Scattergeo(
                     lon=lons, lat=lats, mode="lines", name=country_name(row.destination, lang),
-                    line={"width": 1 + 7 * math.sqrt(float(row.value) / biggest), "color": LINE_COLOUR},
-                    opacity=0.75, text=[text] * len(lons), customdata=[row.destination] * len(lons),
+                    line={"width": 0.8 + 3.2 * math.sqrt(float(row.value) / biggest), "color": LIGHT.flow},
+                    opacity=0.85, text=[text] * len(lons), customdata=[row.destination] * len(lons),
                     hovertemplate="%{text}<extra></extra>", showlegend=False, meta={"role": "flow-line"},
                 ))
-    fig = base_layout(fig, title, source)
-    # No fixed height: the page's box decides (shorter on a phone, where the world is only ~170 px tall).
+            fig.add_trace(go.Scattergeo(
+                lon=[origin[0]], lat=[origin[1]], mode="markers", name=country_name(ORIGIN, lang),
+                marker={"symbol": "star", "size": 14, "color": LIGHT.origin, "line": {"color": LIGHT.background, "width": 1}},
+                hovertext=[_("Kazakhstan, where the lines start", lang)], hovertemplate="%{hovertext}<extra></extra>",
+                showlegend=False, meta={"role": "origin"}))
+    if selected:
+        # The chosen destination outlined (no fill: its class colour stays readable).
+        fig.add_trace(go.Choropleth(locations=[selected], z=[0], locationmode="ISO-3", showscale=False,
+                                    colorscale=[[0, TRANSPARENT], [1, TRANSPARENT]],
+                                    marker={"line": {"color": LIGHT.selected, "width": 2.5}}, hoverinfo="skip",
+                                    name=country_name(selected, lang), meta={"role": "selected"}))
+    # No legend on the map (at 375 px any legend covers countries): the note under it says what grey, white
+    # and the star mean.  No fixed height: the page's box decides.
+    fig = base_layout(fig, title, source, subtitle=subtitle, legend=False)
     fig.layout.height = None
     fig.update_layout(
-        title={"subtitle": {"text": subtitle, "font": {"size": 13, "color": "#444"}}},
-        margin={"l": 8, "r": 8, "t": 64, "b": 96}, showlegend=False, dragmode="pan", uirevision="destinations-map",
+        margin={"l": 8, "r": 28, "t": 8, "b": 56}, dragmode="pan", uirevision="destinations-map",
         geo={"scope": "world", "projection": {"type": "natural earth"}, "fitbounds": False, "resolution": 110,
-             "showcountries": True, "countrycolor": "#aaa", "showland": True, "landcolor": LAND,
+             "showcountries": True, "countrycolor": LIGHT.border, "showland": True, "landcolor": LIGHT.land,
              "showcoastlines": False, "showframe": False, "showocean": False, "showlakes": False,
-             "bgcolor": "white",
+             "bgcolor": LIGHT.background,
              # The whole inhabited world (Antarctica left out, so the map is larger on a phone).
              "lataxis": {"range": [-57, 84]}, "lonaxis": {"range": [-180, 180]}},
     )
@@ -134,8 +162,9 @@ def _world_map(rows: pd.DataFrame, *, hover: list[str], title: str, subtitle: st
 
 
 def stock_map(frame: pd.DataFrame, *, year: int, revision: int, centroids, top_n: int = 10, source: str,
-              lang: str = "en") -> go.Figure:
-    """Kazakhstan-born people by country of residence for ONE revision and year, log colour, flow lines.
+              lang: str = "en", selected: str | None = None) -> go.Figure:
+    """Kazakhstan-born people by country of residence for ONE revision and year, classed colours, flow lines;
+    ``selected`` outlines the chosen destination.
 
     ``frame`` is the migrant-stock dataset (any rows: only this revision and year are drawn);
     ``centroids`` maps ISO3 to a (lon, lat) label point, or is a frame with lon/lat indexed by ISO3.
@@ -159,16 +188,16 @@ def stock_map(frame: pd.DataFrame, *, year: int, revision: int, centroids, top_n
     fig = _world_map(
         rows, hover=hover, title=_("Born in Kazakhstan, living abroad", lang),
         subtitle=_("{revision}, mid-{year}", lang, revision=rev, year=year),
-        colour_title=_("People (log scale, revision {revision})", lang, revision=revision),
+        colour_title=_("People born in Kazakhstan", lang),
         trace_name=_("{revision}, {year}", lang, revision=rev, year=year),
         line_hover=[line_hover[i] for i in keep], centroids=centroids, top_n=top_n, source=source, lang=lang,
-        empty_message=_("No figures for {year} in {revision}.", lang, year=year, revision=rev))
+        empty_message=_("No figures for {year} in {revision}.", lang, year=year, revision=rev), selected=selected)
     fig.update_layout(meta={"source": source, "revision": revision, "year": year, "measure": "stock"})
     return fig
 
 
 def flows_map(frame: pd.DataFrame, *, period: str, centroids, top_n: int = 10, source: str,
-              lang: str = "en") -> go.Figure:
+              lang: str = "en", selected: str | None = None) -> go.Figure:
     """Emigrants registered by BNS by destination for ONE published period; partial periods labelled.
 
     CIS / NON-CIS group rows are not countries and are left off the map (see :func:`group_note`).
@@ -191,10 +220,10 @@ def flows_map(frame: pd.DataFrame, *, period: str, centroids, top_n: int = 10, s
     subtitle = label  # the partial-period label, e.g. "January-September 2023 (nine months)"
     fig = _world_map(
         rows, hover=hover, title=_("Emigrants by destination (BNS)", lang), subtitle=subtitle,
-        colour_title=_("Emigrants (log scale, {period})", lang, period=periods.short(period, lang)),
+        colour_title=_("Emigrants, {period}", lang, period=periods.short(period, lang)),
         trace_name=_("BNS emigrants, {period}", lang, period=label),
         line_hover=[line_hover[i] for i in keep], centroids=centroids, top_n=top_n, source=source, lang=lang,
-        empty_message=_("BNS published no country breakdown for {period}.", lang, period=label))
+        empty_message=_("BNS published no country breakdown for {period}.", lang, period=label), selected=selected)
     fig.update_layout(meta={"source": source, "period": period, "partial": periods.is_partial(period),
                             "measure": "flows"})
     return fig

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dash
-import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 
 from dashboard import components, context, urlstate
@@ -13,7 +12,7 @@ from dashboard.views import destinations as view
 PAGE = "destinations"
 NAME = N_("Destinations")
 # The map's figure leaves its height to the page: a phone gets a shorter box than a desktop.
-MAP_HEIGHT = "clamp(340px, 32vw + 230px, 500px)"
+MAP_HEIGHT = "clamp(360px, 44vw + 60px, 640px)"
 ROW_LABEL = {"display": "inline-flex", "alignItems": "center", "gap": ".35rem", "marginRight": "1rem"}
 LANG = State({"type": "page-lang", "page": PAGE}, "data")
 
@@ -65,8 +64,7 @@ def layout(lang: str = "en", **query) -> html.Div:
             ], id=f"{PAGE}-flows-controls", className="controls", style=_shown(state["measure"] == "flows")),
             _control(_("Flow lines", lang), dcc.Dropdown(
                 id=f"{PAGE}-top", value=state["top"], clearable=False, searchable=False,
-                options=[{"label": _("top {n} destinations", lang, n=n), "value": n}
-                         for n in view.BY_NAME["top"].choices]),
+                options=view.top_options(state, snap, lang)),
                 control_id=f"{PAGE}-top"),
             _control(_("Ranked bars", lang), dcc.Checklist(
                 id=f"{PAGE}-no-russia", value=[view.RUSSIA] if state["no_russia"] else [], inline=True,
@@ -78,20 +76,28 @@ def layout(lang: str = "en", **query) -> html.Div:
                                        chart="destinations-map", lang=lang),
                 html.P(id=f"{PAGE}-map-note", className="note"),
             ], style={"minWidth": 0}),
+            html.Div([
+                html.Label(_("Choose a destination", lang), htmlFor=f"{PAGE}-picker"),
+                dcc.Dropdown(id=f"{PAGE}-picker", options=view.destination_options(state, snap, lang),
+                             value=state["country"], clearable=True, searchable=True,
+                             placeholder=_("Largest first; type to search", lang)),
+            ], className="control picker"),
             components.chart_block(f"{PAGE}-bar", f"{PAGE}-bar-source", height="560px", chart="top-destinations",
                                    lang=lang),
-        ], className="grid-2"),
+        ], className="map-row"),
         html.Section([
-            html.H2(_("One destination over time", lang), style={"fontSize": "1.2rem"}),
-            html.P(_("Click a country on the map to see its series", lang) + ".", id=f"{PAGE}-series-prompt",
-                   className="note", hidden=state["country"] is not None),
+            html.H2(_("One destination over time", lang), id=f"{PAGE}-series-title", style={"fontSize": "1.2rem"},
+                    tabIndex="-1"),
+            html.P(_("Click a country on the map or the bars, or choose it in the list above, to see its series.",
+                     lang), id=f"{PAGE}-series-prompt", className="note", hidden=state["country"] is not None),
             html.Div([
                 components.chart_block(f"{PAGE}-series", f"{PAGE}-series-source", height="520px",
                                        chart="destination-series", lang=lang),
-                html.Button(_("Clear the selected country", lang), id=f"{PAGE}-clear", n_clicks=0),
+                html.Button(_("Clear the selected country", lang), id=f"{PAGE}-clear", n_clicks=0, className="button",
+                            type="button"),
             ], id=f"{PAGE}-series-block", hidden=state["country"] is None),
-        ]),
-        dcc.Store(id=f"{PAGE}-country", data=state["country"]),
+        ], id=f"{PAGE}-series-section"),
+        dcc.Store(id=f"{PAGE}-scroll"),
         *components.url_sync(PAGE, lang),
     ])
 
@@ -105,19 +111,19 @@ def controls_state(measure, revision, year, period, top, no_russia, country=None
             "country": country or None}
 
 
-def _height(fig: go.Figure) -> dict:
-    """The graph box fits the figure's own height (the graph config is responsive: the box wins)."""
-    return {"height": f"{int(fig.layout.height or 440)}px"}
-
-
-def update_charts(measure, revision, year, period, top, no_russia, lang="en"):
+def update_charts(measure, revision, year, period, top, no_russia, country=None, lang="en", theme=None):
     lang, snap = negotiate(lang), context.snapshot()
-    state, notes = view.resolve(controls_state(measure, revision, year, period, top, no_russia), snap, lang)
+    state, notes = view.resolve(controls_state(measure, revision, year, period, top, no_russia, country), snap, lang)
     map_fig, bar_fig = view.figure_map(state, snap, lang), view.figure_bar(state, snap, lang)
-    return (map_fig, map_fig.layout.meta["source"], bar_fig, bar_fig.layout.meta["source"], _height(bar_fig),
+    tops = view.top_options(state, snap, lang)
+    top_values = [o["value"] for o in tops]
+    return (components.themed(map_fig, theme), map_fig.layout.meta["source"], components.themed(bar_fig, theme),
+            bar_fig.layout.meta["source"], components.height_style(bar_fig),
             view.year_options(snap, state["revision"]), state["year"],
             [html.P(n, className="notice", role="status") for n in notes],
-            _shown(state["measure"] == "stock"), _shown(state["measure"] == "flows"), view.map_note(state, snap, lang))
+            _shown(state["measure"] == "stock"), _shown(state["measure"] == "flows"), view.map_note(state, snap, lang),
+            tops, state["top"] if state["top"] in top_values else top_values[-1],
+            view.destination_options(state, snap, lang))
 
 
 def update_query(measure, revision, year, period, top, no_russia, country, lang="en"):
@@ -141,35 +147,55 @@ def select(click_data):
     return code if code else dash.no_update
 
 
-def update_series(country, lang="en"):
+def update_series(country, lang="en", theme=None):
     lang, snap = negotiate(lang), context.snapshot()
     fig = view.figure_series({"country": country or None}, snap, lang)
     selected = bool(country) and fig.layout.meta and fig.layout.meta.get("country") == country
     source = fig.layout.meta["source"] if selected else ""
-    return fig, source, _height(fig), not selected, bool(selected)
+    return components.themed(fig, theme), source, components.height_style(fig), not selected, bool(selected)
+
+
+# Bring the chosen destination's series into view (it sits under the map and the bars).
+SCROLL_JS = """function(country) {
+    if (!country) { return window.dash_clientside.no_update; }
+    var tries = 0;
+    (function bring() {  // once the series block is shown (its callback answers after this one)
+        var block = document.getElementById('destinations-series-block');
+        if (block && block.hidden && tries++ < 40) { return setTimeout(bring, 50); }
+        if (window.kzCharts) { window.kzCharts.fitAll(); }
+        var target = document.getElementById('destinations-series-section');
+        if (target) { target.scrollIntoView({behavior: 'smooth', block: 'start'}); }
+        var title = document.getElementById('destinations-series-title');
+        if (title) { title.focus({preventScroll: true}); }
+    })();
+    return country;
+}"""
 
 
 def register(app: dash.Dash) -> None:
     dash.register_page(__name__, path=view.PATH, name=NAME, title=NAME, order=1, layout=layout)
     controls = [Input(f"{PAGE}-{c}", "value") for c in ("measure", "revision", "year", "period", "top", "no-russia")]
+    picker = Input(f"{PAGE}-picker", "value")
     app.callback(
         Output(f"{PAGE}-map", "figure"), Output(f"{PAGE}-map-source", "children"),
         Output(f"{PAGE}-bar", "figure"), Output(f"{PAGE}-bar-source", "children"), Output(f"{PAGE}-bar", "style"),
         Output(f"{PAGE}-year", "options"), Output(f"{PAGE}-year", "value"),
         Output(f"{PAGE}-live-notices", "children"), Output(f"{PAGE}-stock-controls", "style"),
         Output(f"{PAGE}-flows-controls", "style"), Output(f"{PAGE}-map-note", "children"),
-        *controls, LANG,
+        Output(f"{PAGE}-top", "options"), Output(f"{PAGE}-top", "value"), Output(f"{PAGE}-picker", "options"),
+        *controls, picker, LANG, Input(components.THEME, "data"),
     )(update_charts)
-    app.callback(Output({"type": "url-query", "page": PAGE}, "data"), *controls,
-                 Input(f"{PAGE}-country", "data"), LANG)(update_query)
+    app.callback(Output({"type": "url-query", "page": PAGE}, "data"), *controls, picker, LANG)(update_query)
     for source in ("map", "bar"):
-        app.callback(Output(f"{PAGE}-country", "data", allow_duplicate=True), Input(f"{PAGE}-{source}", "clickData"),
+        app.callback(Output(f"{PAGE}-picker", "value", allow_duplicate=True), Input(f"{PAGE}-{source}", "clickData"),
                      prevent_initial_call=True)(select)
-    app.callback(Output(f"{PAGE}-country", "data", allow_duplicate=True), Input(f"{PAGE}-clear", "n_clicks"),
+    app.callback(Output(f"{PAGE}-picker", "value", allow_duplicate=True), Input(f"{PAGE}-clear", "n_clicks"),
                  prevent_initial_call=True)(lambda _n: None)
     app.callback(
         Output(f"{PAGE}-series", "figure"), Output(f"{PAGE}-series-source", "children"),
         Output(f"{PAGE}-series", "style"), Output(f"{PAGE}-series-block", "hidden"),
         Output(f"{PAGE}-series-prompt", "hidden"),
-        Input(f"{PAGE}-country", "data"), LANG,
+        picker, LANG, Input(components.THEME, "data"),
     )(update_series)
+    app.clientside_callback(SCROLL_JS, Output(f"{PAGE}-scroll", "data"), Input(f"{PAGE}-picker", "value"),
+                            prevent_initial_call=True)

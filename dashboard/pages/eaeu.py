@@ -115,14 +115,17 @@ def layout(lang: str = "en", **query) -> html.Div:
     ])
 
 
-def update(countries, years, measure, revision, lang):
+def update(countries, years, measure, revision, lang, theme=None):
     lang, snap = negotiate(lang), context.snapshot()
     state = view.normalise({"countries": countries or (), "years": years, "measure": measure, "revision": revision})
     sources = view.sources(state, snap, lang)
-    return (view.figure_net(state, snap, lang), sources["net"],
-            view.figure_rank(state, snap, lang), sources["rank"], rank_table(view.rank_rows(state, snap, lang), lang),
-            view.figure_stock_share(state, snap, lang), sources["stock"],
-            view.figure_eec(state, snap, lang), sources["eec"],
+    figures = [view.figure_net(state, snap, lang), view.figure_rank(state, snap, lang),
+               view.figure_stock_share(state, snap, lang), view.figure_eec(state, snap, lang)]
+    net, rank, stock, eec = (components.themed(f, theme) for f in figures)
+    # Each box takes its figure's height: an empty chart ("pick a country") is short, never 800 px of blank.
+    styles = [components.height_style(f) for f in figures]
+    return (net, sources["net"], rank, sources["rank"], rank_table(view.rank_rows(state, snap, lang), lang),
+            stock, sources["stock"], eec, sources["eec"], *styles,
             urlstate.with_lang(urlstate.encode(view.url_state(state), view.PARAMS), lang))
 
 
@@ -134,7 +137,9 @@ def register(app: dash.Dash) -> None:
         Output("eaeu-rank-table", "children"),
         Output("eaeu-stock-graph", "figure"), Output("eaeu-stock-source", "children"),
         Output("eaeu-eec-graph", "figure"), Output("eaeu-eec-source", "children"),
+        *(Output(f"eaeu-{g}-graph", "style") for g in ("net", "rank", "stock", "eec")),
         Output({"type": "url-query", "page": PAGE}, "data"),
         Input("eaeu-countries", "value"), Input("eaeu-years", "value"), Input("eaeu-measure", "value"),
         Input("eaeu-revision", "value"), State({"type": "page-lang", "page": PAGE}, "data"),
+        Input(components.THEME, "data"),
     )(update)

@@ -18,11 +18,23 @@ LANG = State({"type": "page-lang", "page": PAGE}, "data")
 _GROUPED = {"function": "params.value == null ? '' : d3.format(',')(params.value)"}
 
 
-def column_defs(columns: list[dict]) -> list[dict]:
+# The rows come sorted from the server (the same order as the CSV link): the grid's own sort only shows the
+# arrows and reports the reader's choice (columnState), it never reorders rows itself.
+_SERVER_ORDER = {"function": "0"}
+LONG_TEXT = ("citation", "note", "source", "definition", "destination_name", "country")
+
+
+def column_defs(columns: list[dict], order=None) -> list[dict]:
+    sorted_by = {c: (i, desc) for i, (c, desc) in enumerate(order or ())}
     out = []
     for col in columns:
         spec = {"field": col["field"], "headerName": col["field"], "headerTooltip": col["description"],
-                "sortable": True, "resizable": True}
+                "sortable": True, "resizable": True, "comparator": _SERVER_ORDER}
+        if col["field"] in LONG_TEXT:  # citations and notes wrap in a wide column; the rest stay on one line
+            spec.update(minWidth=240, wrapText=True, autoHeight=True)
+        if col["field"] in sorted_by:
+            index, desc = sorted_by[col["field"]]
+            spec.update(sort="desc" if desc else "asc", sortIndex=index)
         if col["numeric"]:
             spec["type"] = "numericColumn"
             if col["grouped"]:
@@ -92,8 +104,9 @@ def layout(lang: str = "en", **query) -> html.Div:
                    className="table-meta"),
         ]),
         dag.AgGrid(
-            id="explorer-table", rowData=table["data"], columnDefs=column_defs(table["columns"]),
-            defaultColDef={"sortable": True, "resizable": True, "minWidth": 90, "wrapText": True, "autoHeight": True},
+            id="explorer-table", rowData=table["data"], columnDefs=column_defs(table["columns"], values.get("sort")),
+            # Columns keep a readable width: on a phone the grid scrolls sideways inside itself, the page never.
+            defaultColDef={"sortable": True, "resizable": True, "minWidth": 110},
             columnSize="responsiveSizeToFit", dashGridOptions={
                 "pagination": True, "paginationPageSize": view.PAGE_SIZE, "paginationPageSizeSelector": False,
                 "tooltipShowDelay": 300, "domLayout": "autoHeight", "ensureDomOrder": True,
@@ -117,19 +130,23 @@ def on_dataset(name, countries, lang):
             name != "migrant-stock")
 
 
-def update(name, countries, years, revision, origin, lang):
+def update(name, countries, years, revision, origin, lang, column_state=None):
     lang, snap = negotiate(lang), context.snapshot()
-    values = view.values_from_controls(snap, name, countries, years, revision, origin)
+    values = view.values_from_controls(snap, name, countries, years, revision, origin, column_state)
     table = view.table_view(values, snap, lang)
-    return (table["data"], column_defs(table["columns"]), table["source"], table["count"], table["href"],
-            urlstate.with_lang(view.page_query(values), lang))
+    return (table["data"], column_defs(table["columns"], values.get("sort")), table["source"], table["count"],
+            table["href"], urlstate.with_lang(view.page_query(values), lang))
 
 
-def update_and_rewind(*args):
+def update_and_rewind(name, countries, years, revision, origin, column_state, lang, column_defs_now=None):
     """``update``, and a new selection starts on the grid's first page (the page's first call leaves the grid
-    where it is: the reader may already be paging)."""
-    data, columns, *rest = update(*args)
-    return (data, columns, "first" if dash.ctx.triggered_id else dash.no_update, *rest)
+    where it is: the reader may already be paging).  A new sort keeps the columns as the reader left them."""
+    if column_state is None:  # the grid has not reported yet: the sort is the one the page opened with
+        column_state = column_defs_now
+    data, columns, *rest = update(name, countries, years, revision, origin, lang, column_state)
+    sorted_now = dash.ctx.triggered_id == "explorer-table"
+    return (data, dash.no_update if sorted_now else columns,
+            "first" if dash.ctx.triggered_id else dash.no_update, *rest)
 
 
 def register(app: dash.Dash) -> None:
@@ -148,5 +165,6 @@ def register(app: dash.Dash) -> None:
         Output("explorer-table", "paginationGoTo"), Output("explorer-source", "children"), Output("explorer-count", "children"),
         Output("explorer-download", "href"), Output({"type": "url-query", "page": PAGE}, "data"),
         Input("explorer-dataset", "value"), Input("explorer-countries", "value"), Input("explorer-years", "value"),
-        Input("explorer-revision", "value"), Input("explorer-origin", "value"), LANG,
+        Input("explorer-revision", "value"), Input("explorer-origin", "value"),
+        Input("explorer-table", "columnState"), LANG, State("explorer-table", "columnDefs"),
     )(update_and_rewind)

@@ -8,7 +8,7 @@ Hooks for browser tests: each callout is ``<article id="claim-<id>" class="callo
 from __future__ import annotations
 
 import dash
-from dash import html
+from dash import ALL, Input, Output, State, html
 
 from dashboard import claims, components, context, i18n, urlstate
 from dashboard.i18n import N_, _
@@ -69,7 +69,7 @@ def source_text(line: str) -> list:
 
 
 def _chart(c: view.Callout, lang: str) -> html.Figure:
-    block = components.chart_block(f"{PAGE}-graph-{c.id}", f"{PAGE}-source-{c.id}", lang=lang,
+    block = components.chart_block({"type": "claim-graph", "claim": c.id}, f"{PAGE}-source-{c.id}", lang=lang,
                                    height=f"{int(c.figure['layout']['height'])}px", chart=f"claim/{c.id}")
     graph = block.children[0].children
     graph.figure = c.figure
@@ -85,10 +85,8 @@ def callout(c: view.Callout, lang: str = "en") -> html.Article:
     quote = html.Blockquote([
         html.P(f"“{c.quote}”", style={"margin": 0}),
         html.Footer(["— ", html.Cite(html.A(c.attribution, href=c.article_url, rel="noopener", style=LINK),
-                                     style={"fontStyle": "normal"})],
-                    style={"fontSize": ".85rem", "color": "#555", "fontStyle": "normal", "marginTop": ".2rem"}),
-    ], style={"margin": ".5rem 0 .75rem", "padding": ".1rem 0 .1rem .8rem", "borderLeft": "3px solid #bbb",
-              "fontStyle": "italic", "color": "#333"})
+                                     style={"fontStyle": "normal"})], className="quote-source"),
+    ], className="claim-quote")
     link = html.P(html.A([_("Open the full chart", lang), html.Span(" →", **{"aria-hidden": "true"})],
                          href=c.href, className="claim-link", style={**LINK, "fontWeight": 600}),
                   style={"margin": ".5rem 0 0"})
@@ -105,10 +103,7 @@ def callout(c: view.Callout, lang: str = "en") -> html.Article:
         verdict_badge(c.verdict, lang),
         html.H2(c.paraphrase, style={"fontSize": "1.2rem", "margin": ".5rem 0 .25rem", "lineHeight": 1.3}),
         body,
-    ], id=f"claim-{c.id}", className="callout", style={
-        "border": "1px solid #ddd", "borderLeft": f"6px solid {edge}", "borderRadius": "6px",
-        "padding": ".75rem 1rem 1rem", "margin": "0 0 1.25rem", "minWidth": 0, "background": "#fff"},
-        **{"data-verdict": c.verdict})
+    ], id=f"claim-{c.id}", className="callout", style={"borderLeftColor": edge}, **{"data-verdict": c.verdict})
 
 
 def glance(items: list[view.Callout], lang: str = "en") -> html.Nav:
@@ -166,6 +161,15 @@ def layout(lang: str = "en", **query) -> html.Div:
     ])
 
 
+def retheme(theme, figures):
+    """The claim charts in the reader's theme (the layout draws them light; nothing to do for light)."""
+    if theme not in ("dark",) or not figures:
+        return [dash.no_update] * len(figures or [])
+    return [components.themed(f, theme) for f in figures]
+
+
 def register(app: dash.Dash) -> None:
     dash.register_page(__name__, path=view.PATH, name=NAME, title=N_("Emigration from Kazakhstan"), order=0,
                        layout=layout)
+    app.callback(Output({"type": "claim-graph", "claim": ALL}, "figure"), Input(components.THEME, "data"),
+                 State({"type": "claim-graph", "claim": ALL}, "figure"))(retheme)

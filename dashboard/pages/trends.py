@@ -55,7 +55,7 @@ def layout(lang: str = "en", **query) -> html.Div:
                      className="control"),
         ], className="controls"),
         components.chart_block("trends-graph", "trends-source", chart="trends", height="480px", lang=lang,
-                               extra=[html.Div(id="trends-notes"), _events_list(lang)]),
+                               extra=[html.Div(id="trends-event-key"), html.Div(id="trends-notes"), _events_list(lang)]),
         html.H2(_("Two definitions of net migration", lang)),
         html.Div([components.definition_badge(label, definition, lang)
                   for label, definition in view.definitions(snap, lang)]),
@@ -65,13 +65,15 @@ def layout(lang: str = "en", **query) -> html.Div:
     ])
 
 
-def update(measures, per1000, scale, years, lang):
+def update(measures, per1000, scale, years, lang, theme=None):
     lang, snap = negotiate(lang), context.snapshot()
     state = view.state_from_controls(measures, per1000, scale, years, view.span(snap))
     main, compare = view.figure_main(state, snap, lang), view.figure_compare(state, snap, lang)
-    return (main, main.layout.meta["source"],
+    events = main.layout.meta["events"]
+    return (components.themed(main, theme), main.layout.meta["source"],
             [html.P(t, className="notice", role="status") for t in main.layout.meta["notices"]],
-            compare, compare.layout.meta["source"], compare.layout.meta["note"], urlstate.with_lang(urlstate.encode(state, view.PARAMS), lang))
+            html.Ol([html.Li(e) for e in events], className="event-key") if events else None,
+            components.themed(compare, theme), compare.layout.meta["source"], compare.layout.meta["note"], urlstate.with_lang(urlstate.encode(state, view.PARAMS), lang))
 
 
 def register(app: dash.Dash) -> None:
@@ -79,8 +81,10 @@ def register(app: dash.Dash) -> None:
                        order=2, layout=layout)
     app.callback(
         Output("trends-graph", "figure"), Output("trends-source", "children"), Output("trends-notes", "children"),
+        Output("trends-event-key", "children"),
         Output("trends-compare-graph", "figure"), Output("trends-compare-source", "children"),
         Output("trends-compare-note", "children"), Output({"type": "url-query", "page": PAGE}, "data"),
         Input("trends-measures", "value"), Input("trends-per1000", "value"), Input("trends-scale", "value"),
         Input("trends-years", "value"), State({"type": "page-lang", "page": PAGE}, "data"),
+        Input(components.THEME, "data"),
     )(update)

@@ -32,6 +32,9 @@ class Chart:
     required: tuple[str, ...] = ()  # parameters an embed must be given (no useful default view)
     caption: Callable[[Snapshot, str], str] | None = None  # a sentence shown above the chart (claims: verdict)
     page_query: str = ""  # a fixed page state (a claim's chart opens its page in the claimed state)
+    # The parameters an embed offers as controls (those that change this chart), or a function of the state.
+    controls: tuple[str, ...] | Callable[[State], tuple[str, ...]] = ()
+    options: Callable[[State, Snapshot, str], Mapping[str, list[dict]]] | None = None  # data-dependent choices
 
     def data_url(self, state: State) -> str:
         dataset, values = self.data(state)
@@ -47,22 +50,27 @@ class Chart:
     def title_in(self, lang: str = "en") -> str:
         return _(self.title, lang)
 
+    def controls_in(self, state: State) -> tuple[str, ...]:
+        return self.controls(state) if callable(self.controls) else self.controls
+
 
 STATIC = (
     Chart("destinations-map", N_("Where people born in Kazakhstan live"), destinations.PATH, destinations.PARAMS,
-          destinations.figure_map, destinations.data_for),
+          destinations.figure_map, destinations.data_for,
+          controls=destinations.controls_for(("measure", "revision", "top")), options=destinations.options),
     Chart("top-destinations", N_("Top destinations"), destinations.PATH, destinations.PARAMS,
-          destinations.figure_bar, destinations.data_for),
+          destinations.figure_bar, destinations.data_for,
+          controls=destinations.controls_for(("measure", "revision", "no_russia"))),
     Chart("destination-series", N_("One destination over time"), destinations.PATH, destinations.PARAMS,
           destinations.figure_series, destinations.data_for_series, required=("country",)),
     Chart("trends", N_("Emigrants, immigrants and net migration of Kazakhstan"), trends.PATH, trends.PARAMS,
-          trends.figure_main, trends.data_for),
+          trends.figure_main, trends.data_for, controls=("per1000", "scale")),
     Chart("trends-compare", N_("Net migration: registered moves vs model estimate"), trends.PATH, trends.PARAMS,
           trends.figure_compare, trends.data_for_compare),
     Chart("eaeu-net", N_("Net migration of the EAEU members"), eaeu.PATH, eaeu.PARAMS, eaeu.figure_net,
-          eaeu.data_for),
+          eaeu.data_for, controls=("measure",)),
     Chart("eaeu-stock-share", N_("Emigrant stock as a share of population"), eaeu.PATH, eaeu.PARAMS,
-          eaeu.figure_stock_share, eaeu.data_for),
+          eaeu.figure_stock_share, eaeu.data_for, controls=("revision",)),
     Chart("eaeu-rank", N_("Kazakhstan's rank among EAEU members"), eaeu.PATH, eaeu.PARAMS, eaeu.figure_rank,
           eaeu.data_for_rank),
     Chart("eaeu-eec", N_("Departures and arrivals reported to the Eurasian Economic Commission"), eaeu.PATH,

@@ -11,11 +11,11 @@ from typing import Any, Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import datasets, geo, periods, provenance, urlstate
-from dashboard.countries import GROUPS
+from dashboard import datasets, formatting, geo, periods, provenance, urlstate
+from dashboard.countries import GROUPS, country_name
 from dashboard.figures import destinations as figs
 from dashboard.figures import world_map
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 from dashboard.snapshots import Snapshot
 
 PATH = "/destinations"
@@ -25,9 +25,10 @@ RUSSIA = "RUS"
 PARAMS = (
     urlstate.Param("measure", "choice", "stock", ("stock", "flows"),
                    help="stock: people born in Kazakhstan living abroad (UN DESA); "
-                        "flows: emigrants by destination (BNS)", label=N_("Measure")),
+                        "flows: emigrants by destination (BNS)", label=N_("Measure"),
+                   labels=(N_("People living abroad (UN DESA stock)"), N_("Emigrants by period (BNS flows)"))),
     urlstate.Param("revision", "choice", 2020, (2020, 2024), help="UN DESA revision (never mixed)",
-                   label=N_("UN DESA revision")),
+                   label=N_("UN DESA revision"), labels=(N_("revision {value}"), N_("revision {value}"))),
     urlstate.Param("year", "pattern", 2020, pattern=r"\d{4}", cast=int,
                    help="a mid-year of the chosen UN DESA revision (1990, 1995, ... 2020; 2024 in revision 2024)"),
     urlstate.Param("period", "pattern", None, pattern=r"\d{4}(-H[12]|-Q[1-4](-Q[1-4])?)?", cast=str.upper,
@@ -35,7 +36,7 @@ PARAMS = (
     urlstate.Param("country", "pattern", None, pattern=r"[A-Za-z]{3}", cast=str.upper,
                    help="the ISO3 code of a destination on the map, like DEU"),
     urlstate.Param("top", "choice", 10, (5, 10, 15, 20), help="flow lines to the top N destinations",
-                   label=N_("Flow lines")),
+                   label=N_("Flow lines"), labels=(N_("top {value} destinations"),) * 4),
     urlstate.Param("no_russia", "flag", False, help="1 leaves Russia out of the ranked bars",
                    label=N_("Leave out Russia")),
 )
@@ -103,11 +104,52 @@ def resolve(state: Mapping[str, Any], snap: Snapshot, lang: str = "en") -> tuple
 
 
 def url_state(state: Mapping[str, Any], snap: Snapshot) -> dict:
-    """The state as a link should record it: the default period and periods the stock view ignores stay out."""
+    """The state as a link should record it: what the other measure uses stays out (the period in the stock
+    view, the year and revision in the flows view), and so does the default period."""
     out = dict(state)
     if out.get("period") == default_period(snap) or out.get("measure") != "flows":
         out["period"] = None
+    if out.get("measure") == "flows":
+        out["year"], out["revision"] = DEFAULTS["year"], DEFAULTS["revision"]
     return out
+
+
+def destination_count(state: Mapping[str, Any], snap: Snapshot) -> int:
+    """How many destination countries the map has figures for in this state (lines can go to no more)."""
+    state, _notes = resolve(state, snap)
+    if state["measure"] == "flows":
+        rows = figs.flow_rows(flows(snap), period=state["period"])
+    else:
+        rows = figs.stock_rows(stock(snap), revision=state["revision"], year=state["year"])
+    return int((rows["destination"] != figs.ORIGIN).sum())
+
+
+def top_choices(state: Mapping[str, Any], snap: Snapshot) -> tuple[int, ...]:
+    """The "top N" values that mean something here: those under the number of destinations, and the first
+    that covers them all (shown as "all 6 destinations", never as "top 10" when six are listed)."""
+    count = destination_count(state, snap)
+    allowed = BY_NAME["top"].choices
+    return tuple(n for n in allowed if n < count) + tuple(n for n in allowed if n >= count)[:1]
+
+
+def top_options(state: Mapping[str, Any], snap: Snapshot, lang: str = "en") -> list[dict]:
+    """The Flow lines choices, labelled with what they draw."""
+    count = destination_count(state, snap)
+    return [{"label": _("top {n} destinations", lang, n=n) if n <= count else
+             ngettext("the {n} destination", "all {n} destinations", count, lang, n=count), "value": n}
+            for n in top_choices(state, snap)]
+
+
+def options(state: Mapping[str, Any], snap: Snapshot, lang: str = "en") -> dict[str, list[dict]]:
+    """The data-dependent choices of this page's controls (the page's dropdowns and the embeds' selects)."""
+    return {"top": top_options(state, snap, lang)}
+
+
+def controls_for(names: tuple[str, ...]):
+    """An embed's controls in a state: the UN DESA revision means nothing in the flows view."""
+    def shown(state: Mapping[str, Any]) -> tuple[str, ...]:
+        return tuple(n for n in names if not (n == "revision" and state.get("measure") == "flows"))
+    return shown
 
 
 def stock_source(snap: Snapshot, lang: str, revision) -> str:
@@ -123,17 +165,33 @@ def _centroids() -> pd.DataFrame:
 
 
 def figure_map(state: Mapping[str, Any], snap: Snapshot, lang: str = "en") -> go.Figure:
-    """The world map: stock of one revision and year, or BNS flows of one period, with flow lines."""
+    """The world map: stock of one revision and year, or BNS flows of one period, with flow lines; the chosen
+    destination (``country``) outlined."""
     state, _notes = resolve(state, snap, lang)
     if state["measure"] == "flows":
         return world_map.flows_map(flows(snap), period=state["period"], centroids=_centroids(), top_n=state["top"],
-                                   source=flows_source(snap, lang), lang=lang)
+                                   source=flows_source(snap, lang), lang=lang, selected=state["country"])
     return world_map.stock_map(stock(snap), year=state["year"], revision=state["revision"], centroids=_centroids(),
-                               top_n=state["top"], source=stock_source(snap, lang, state["revision"]), lang=lang)
+                               top_n=state["top"], source=stock_source(snap, lang, state["revision"]), lang=lang,
+                               selected=state["country"])
 
 
-def _small(text: str) -> str:
-    return f"<br><span style='font-size:13px;color:#444'>{text}</span>"
+def destination_options(state: Mapping[str, Any], snap: Snapshot, lang: str = "en") -> list[dict]:
+    """Every destination with a figure in this state, largest first ("Germany — 1,128,201"): the keyboard's
+    way to choose one (readers pick the first items of alphabetical lists; here the first are the largest)."""
+    state, _notes = resolve(state, snap, lang)
+    if state["measure"] == "flows":
+        rows = figs.flow_rows(flows(snap), period=state["period"])
+    else:
+        rows = figs.stock_rows(stock(snap), revision=state["revision"], year=state["year"])
+    rows = rows[rows["destination"] != figs.ORIGIN]
+    options = [{"label": _("{name} — {value}", lang, name=country_name(r.destination, lang),
+                           value=figs.value_with_status(r.value, getattr(r, "status", None), lang)),
+                "value": r.destination} for r in rows.itertuples()]
+    chosen = state["country"]
+    if chosen and chosen not in {o["value"] for o in options}:  # chosen in another view: keep it pickable
+        options.append({"label": country_name(chosen, lang), "value": chosen})
+    return options
 
 
 def figure_bar(state: Mapping[str, Any], snap: Snapshot, lang: str = "en") -> go.Figure:
@@ -142,14 +200,13 @@ def figure_bar(state: Mapping[str, Any], snap: Snapshot, lang: str = "en") -> go
     exclude = (RUSSIA,) if state["no_russia"] else ()
     if state["measure"] == "flows":
         rows = figs.flow_rows(flows(snap), period=state["period"])
-        title = _("Destinations listed by BNS", lang) + _small(periods.label(state["period"], lang))
         return figs.top_bar(rows, exclude=exclude, top=BAR_TOP, source=flows_source(snap, lang), lang=lang,
-                            title=title)
+                            title=_("Destinations listed by BNS", lang), subtitle=periods.label(state["period"], lang))
     rows = figs.stock_rows(stock(snap), revision=state["revision"], year=state["year"])
-    title = _("Top {n} destinations", lang, n=BAR_TOP) + _small(_("UN DESA revision {revision}, mid-{year}", lang,
-                                                                    revision=state["revision"], year=state["year"]))
     return figs.top_bar(rows, exclude=exclude, top=BAR_TOP, source=stock_source(snap, lang, state["revision"]),
-                        lang=lang, title=title)
+                        lang=lang, title=_("Top {n} destinations", lang, n=BAR_TOP),
+                        subtitle=_("UN DESA revision {revision}, mid-{year}", lang, revision=state["revision"],
+                                   year=state["year"]))
 
 
 def series_source(snap: Snapshot, iso3: str, lang: str) -> str:
@@ -158,22 +215,23 @@ def series_source(snap: Snapshot, iso3: str, lang: str) -> str:
     provs = list(datasets.provenance("migrant-stock", snap))
     if not figs.flow_rows_for(flows(snap), iso3).empty:
         provs += datasets.provenance("kz-destinations", snap)
-    return provenance.source_line(provs, lang, revision=_(" and ", lang).join(str(r) for r in revisions) or None)
+    return provenance.source_line(provs, lang, revision=formatting.join([str(r) for r in revisions], lang) or None)
 
 
 def figure_series(state: Mapping[str, Any], snap: Snapshot, lang: str = "en") -> go.Figure:
     """One destination over time (``country``): stock per revision, BNS flows per period; a prompt if none."""
     state, _notes = resolve(state, snap, lang)
     if state["country"] is None:
-        return figs.prompt_figure(_("Click a country on the map to see its series", lang))
+        return figs.prompt_figure(_("Choose a destination to see its series.", lang))
     iso3 = state["country"]
     return figs.country_series(stock(snap), flows(snap), iso3, source=series_source(snap, iso3, lang), lang=lang)
 
 
 def map_note(state: Mapping[str, Any], snap: Snapshot, lang: str = "en") -> str:
     """The sentences under the map: what grey means, what the lines are, what the measure counts."""
-    parts = [_("Grey: no figure published for that country (absent, not zero). Lines run from Kazakhstan to the "
-               "top {n} destinations; the wider the line, the more people.", lang, n=state["top"])]
+    parts = [_("Grey: no figure published for that country (absent, not zero); a country outlined with no fill: "
+               "published as 0. Lines run from Kazakhstan (★) to the top {n} destinations; the wider the line, "
+               "the more people.", lang, n=state["top"])]
     if state["measure"] == "flows":
         parts.append(_("Shares are of the destinations BNS listed for the period, not of all emigrants.", lang))
         note = figs.group_note(flows(snap), period=state["period"], lang=lang)

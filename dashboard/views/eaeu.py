@@ -16,12 +16,12 @@ from dashboard.snapshots import Snapshot
 PATH = "/eaeu"
 YEARS = (1990, 2024)
 PARAMS = (
-    urlstate.Param("countries", "codes", EAEU, EAEU, "EAEU members to show"),
+    urlstate.Param("countries", "codes", EAEU, EAEU, "EAEU members to show (empty: none)", allow_empty=True),
     urlstate.Param("years", "years", YEARS, YEARS, "first..last year"),
     urlstate.Param("measure", "choice", "absolute", fig_eaeu.MEASURES, "net migration: people or per 1,000",
-                   label=N_("Net migration")),
+                   label=N_("Net migration"), labels=(N_("people"), N_("per 1,000 residents"))),
     urlstate.Param("revision", "choice", 2020, fig_eaeu.REVISIONS, "UN DESA migrant stock revision",
-                   label=N_("UN DESA revision")),
+                   label=N_("UN DESA revision"), labels=(N_("revision {value}"), N_("revision {value}"))),
 )
 DEFAULTS = {p.name: p.default for p in PARAMS}
 
@@ -35,7 +35,7 @@ def normalise(state: Mapping[str, Any] | None) -> dict[str, Any]:
         raw = (state or {}).get(param.name)
         if raw is None:
             continue
-        if param.name == "countries" and not isinstance(raw, str) and len(raw) == 0:
+        if param.name == "countries" and len(raw) == 0:
             out["countries"] = ()  # nothing ticked: the charts say "pick at least one country"
             continue
         try:
@@ -101,8 +101,9 @@ def rank_rows(state: Mapping[str, Any] | None, snap: Snapshot, lang: str = "en")
 
 
 def url_state(state: Mapping[str, Any]) -> dict[str, Any]:
-    """What a link records; nothing ticked is recorded as the default (all five)."""
-    return {**state, "countries": state["countries"] or DEFAULTS["countries"]}
+    """What a link records: the state as it is, nothing ticked included (``countries=``), so a copied link
+    reopens exactly that view."""
+    return dict(state)
 
 
 def definitions(snap: Snapshot) -> Mapping[str, str]:

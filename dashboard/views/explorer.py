@@ -111,7 +111,17 @@ def table_view(values: Mapping[str, Any], snap: Snapshot, lang: str = "en") -> d
             "count": row_count(len(rows), lang), "href": download_href(values), "n": len(rows)}
 
 
-def values_from_controls(snap: Snapshot, name, countries, years, revision, origin=None) -> dict[str, Any]:
+def sort_from_columns(column_state, columns: tuple[str, ...]) -> tuple | None:
+    """The grid's column state (AG Grid: colId, sort, sortIndex) -> the ``sort`` filter value, or None."""
+    # The grid reports colId; before it has reported, the column definitions (field) hold the page's sort.
+    keys = [(c.get("sortIndex") or 0, c.get("colId") or c.get("field"), c["sort"] == "desc")
+            for c in (column_state or []) if isinstance(c, dict) and c.get("sort") in ("asc", "desc")
+            and (c.get("colId") or c.get("field")) in columns]
+    return tuple((col, desc) for _i, col, desc in sorted(keys)) or None
+
+
+def values_from_controls(snap: Snapshot, name, countries, years, revision, origin=None,
+                         column_state=None) -> dict[str, Any]:
     """Control values -> filter values; the full year span and an empty country pick mean "no filter"."""
     name = name if name in datasets.DATASETS else explorer_filters.DATASET.default
     params = {p.name: p for p in explorer_filters.PARAMS_FOR(name)}
@@ -131,4 +141,5 @@ def values_from_controls(snap: Snapshot, name, countries, years, revision, origi
         values["revision"] = revision
     if "origin" in params and origin:
         values["origin"] = tuple(dict.fromkeys(c for c in origin if c in params["origin"].choices)) or None
+    values["sort"] = sort_from_columns(column_state, params["sort"].choices)
     return values

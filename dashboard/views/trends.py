@@ -20,7 +20,8 @@ YEAR_LIMITS = (1990, 2030)  # what a URL may ask for; the view is then clamped t
 PARAMS = (
     urlstate.Param("measures", "names", MEASURES, MEASURES, help="measures to draw"),
     urlstate.Param("per1000", "flag", False, help="1: per 1,000 residents", label=N_("Per 1,000 residents")),
-    urlstate.Param("scale", "choice", "linear", ("linear", "log"), help="y axis scale", label=N_("Scale")),
+    urlstate.Param("scale", "choice", "linear", ("linear", "log"), help="y axis scale", label=N_("Scale"),
+                   labels=(N_("Linear"), N_("Log"))),
     urlstate.Param("years", "years", None, YEAR_LIMITS, help="year range, e.g. 2010..2020 (default: all years)"),
 )
 DEFAULTS = {p.name: p.default for p in PARAMS}

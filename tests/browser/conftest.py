@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -113,3 +114,65 @@ def wait_for_dash(page):
     """Wait until Dash has rendered and finished its callbacks."""
     page.wait_for_selector("#react-entry-point .shell", timeout=20000)
     page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=20000)
+
+
+# --- fast pages: shared contexts, blocked by a dead proxy instead of request routing ----------------------------
+# Routing turns Chromium's HTTP cache off, so plotly.js would be fetched and compiled for every page; these
+# contexts are shared by the session (one per size and colour scheme), and nothing can leave the machine: the
+# proxy is a local port that refuses connections, bypassed only for 127.0.0.1.  Every request, console error
+# and page error is still recorded and fails the test.
+
+@pytest.fixture(scope="session")
+def refusing_proxy():
+    """A bound but never listening local port: connecting to it is refused at once."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock.close()
+
+
+@pytest.fixture(scope="session")
+def contexts(browser, refusing_proxy):
+    made = {}
+
+    def get(width: int, height: int, scheme: str = "light"):
+        key = (width, height, scheme)
+        if key not in made:
+            made[key] = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
+                                            color_scheme=scheme,
+                                            proxy={"server": refusing_proxy, "bypass": "127.0.0.1"})
+            made[key].set_default_timeout(20000)
+        return made[key]
+
+    yield get
+    for context in made.values():
+        context.close()
+
+
+@pytest.fixture
+def browse(contexts, app_url):
+    """``browse(width=1280, height=900, scheme="light")``: a fresh watched page in a shared context; the test
+    fails on any console error, page error or request that left the app's origin (frames included)."""
+    opened = []
+    host = urlparse(app_url).netloc
+
+    def open_page(width: int = 1280, height: int = 900, scheme: str = "light"):
+        page = contexts(width, height, scheme).new_page()
+        watch = PageWatch(app_url)
+
+        def on_request(request):
+            if not request.url.startswith(("data:", "blob:", "about:")) and urlparse(request.url).netloc != host:
+                watch.external.append(request.url)
+
+        page.on("request", on_request)
+        page.on("console", lambda msg: watch.console_errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: watch.console_errors.append(str(exc)))
+        page.watch = watch
+        opened.append((page, watch))
+        return page
+
+    yield open_page
+    for page, _watch in opened:
+        page.close()
+    for _page, watch in opened:
+        watch.assert_clean()

@@ -10,14 +10,12 @@ from __future__ import annotations
 import csv
 import html
 import io
-import socket
-import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import PageWatch, screenshot, wait_for_dash
+from tests.browser.helpers import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -44,32 +42,23 @@ GD = "document.querySelector('#' + CSS.escape(id) + ' .js-plotly-plot')"
 # 127.0.0.1, so nothing can leave the machine; every request is still recorded and checked against the app's
 # origin.  No test here relies on cookies or storage.
 
-@pytest.fixture(scope="module")
-def dead_proxy():
-    """A bound but never listening local port: connecting to it is refused at once."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    sock.close()
-
-
-def _context(browser, dead_proxy: str, width: int, height: int):
+def _context(browser, refusing_proxy: str, width: int, height: int):
     context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
-                                  proxy={"server": dead_proxy, "bypass": "127.0.0.1"})
+                                  proxy={"server": refusing_proxy, "bypass": "127.0.0.1"})
     context.set_default_timeout(TIMEOUT)
     return context
 
 
 @pytest.fixture(scope="module")
-def desktop_context(browser, dead_proxy):
-    context = _context(browser, dead_proxy, 1280, 900)
+def desktop_context(browser, refusing_proxy):
+    context = _context(browser, refusing_proxy, 1280, 900)
     yield context
     context.close()
 
 
 @pytest.fixture(scope="module")
-def phone_context(browser, dead_proxy):
-    context = _context(browser, dead_proxy, 375, 800)
+def phone_context(browser, refusing_proxy):
+    context = _context(browser, refusing_proxy, 375, 800)
     yield context
     context.close()
 
@@ -115,23 +104,6 @@ def phone_page(phone_context, app_url):
 
 # --- helpers -------------------------------------------------------------------------------------------------
 
-def wait_until(page, js: str, arg=None, timeout: int = TIMEOUT) -> None:
-    """``page.wait_for_function``, but failing at once if the page logs a console error meanwhile: a failed
-    callback never draws what a test waits for, so say why instead of timing out 20 s later."""
-    deadline = time.monotonic() + timeout / 1000
-    while True:
-        errors = page.watch.console_errors if hasattr(page, "watch") else []
-        if errors:
-            reported = errors[:]
-            errors.clear()  # reported here; the fixture's teardown check would only say it again
-            raise AssertionError(f"console errors while waiting for {' '.join(js.split())[:200]!r}: {reported}")
-        remaining = deadline - time.monotonic()
-        try:
-            page.wait_for_function(js, arg=arg, timeout=max(1.0, min(500.0, remaining * 1000)))
-            return
-        except PlaywrightTimeoutError:
-            if remaining <= 0.5:
-                raise
 
 
 def wait_for_graphs(page, *graph_ids: str) -> None:
@@ -166,6 +138,7 @@ def figure(page, graph_id: str) -> dict:
             const fl = gd._fullLayout;
             return {{title: title + ' ' + sub,
                      names: gd.data.map(t => t.name || ''),
+                     series: gd.data.filter(t => !(t.meta && t.meta.group === 'status')).map(t => t.name || ''),
                      xrange: fl.xaxis ? fl.xaxis.range.slice() : null,
                      ytitle: (fl.yaxis && fl.yaxis.title && fl.yaxis.title.text) || '',
                      meta: gd.layout.meta || null,
@@ -334,7 +307,8 @@ def test_trends_url_reproduces_the_view(page, app_url):
     assert checked_values(page, "trends-per1000") == ["1"]
     assert slider_values(page, "trends-years") == [2010, 2020]
     main = figure(page, "trends-graph")
-    assert main["names"] and {n for n in main["names"] if n} == {"Emigrants"}, main["names"]
+    # The series drawn (the legend's hollow-marker key, "preliminary" and "rounded", is not a series).
+    assert main["series"] and {n for n in main["series"] if n} == {"Emigrants"}, main["names"]
     assert "1,000" in main["title"] or "1,000" in main["ytitle"], (main["title"], main["ytitle"])
     lo, hi = main["xrange"]
     assert 2009 <= lo <= 2010 and 2020 <= hi <= 2021, main["xrange"]
@@ -468,9 +442,14 @@ def test_embed_snippet_and_download_follow_the_view(page, app_url):
     page_query = urlsplit(page.url).query
     assert parse_qs(page_query) == {"countries": ["KAZ~RUS"], "measure": ["per1000"], "years": ["2000..2020"]}
 
-    page.click("button[aria-controls='embed-eaeu-net']")
+    button = page.locator("button[aria-controls='embed-panel-eaeu-net']")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert page.locator("#embed-panel-eaeu-net").count() == 1, "aria-controls names the panel"
+    button.click()
     textarea = page.locator("#embed-code-eaeu-net")
     textarea.wait_for(state="visible")
+    wait_until(page, "() => document.querySelector(\"button[aria-controls='embed-panel-eaeu-net']\")"
+                     ".getAttribute('aria-expanded') === 'true'")
     code = textarea.input_value()
     assert "<iframe" in code and 'loading="lazy"' in code, code
     src = html.unescape(code.split('src="', 1)[1].split('"', 1)[0])

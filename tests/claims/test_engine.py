@@ -63,11 +63,17 @@ def test_eaeu_rank_per_source(verdicts):
     assert "1st in January–September 2020 and the first half of 2021" in v.summary
 
 
-def test_mongolia_and_the_usa_both_have_kazakhstan_born_residents(verdicts):
+SAID = "No statistic records which emigrants are political emigrants."  # what a reader is told first
+
+
+def test_mongolia_and_the_usa_have_kazakhstan_born_residents_but_not_known_political_emigrants(verdicts):
+    """The stock shows people born in Kazakhstan in both, not that any of them is a political emigrant."""
     v = verdicts["mongolia-to-usa"]
     assert {r.country: r.value for r in v.details} == {"MNG": 225, "USA": 36353}
-    assert v.verdict == HOLDS
-    assert "political emigrants cannot be checked" in v.summary
+    assert all(r.supports for r in v.details), "the residents the claim needs are there"
+    assert v.verdict == CANNOT_CHECK
+    assert v.summary == (SAID + " People born in Kazakhstan, whatever their reasons for leaving, do live in "
+                         "Mongolia (225) and United States (36,353) in 2020 (UN DESA, revision 2020).")
 
 
 def test_germany_and_ukraine_rank_second_and_third_by_stock(snap, verdicts):
@@ -76,10 +82,31 @@ def test_germany_and_ukraine_rank_second_and_third_by_stock(snap, verdicts):
     assert (stock.rank, stock.value) == (3, 225962)
     deu = rule_rank_destination(datasets.get("migrant-stock", snap), None, "DEU", year=2020, revision=2020, top=3)
     assert deu.details[0].rank == 2
-    flows = {r.period: r.value for r in v.details[1:] if r.outcome == "rank"}
-    assert flows == {"2022-H1": 20, "2023-Q1-Q3": 45, "2024": 41}
-    assert v.verdict == SOME_YEARS
-    assert "225,962" in v.summary and "20 people" in v.summary and "after Russia and Germany" in v.summary
+    flows = {r.period: (r.rank, r.of, r.value) for r in v.details[1:] if r.outcome == "rank"}
+    assert flows == {"2022-H1": (12, 12, 20), "2023-Q1-Q3": (8, 10, 45), "2024": (6, 6, 41)}
+
+
+def test_ukraine_as_the_main_destination_of_political_emigrants_cannot_be_checked(verdicts):
+    """A journalist reads any "holds" as "the data show it": Ukraine is 1st in no measure, and no statistic
+    counts political emigrants, so the verdict says that plainly and gives the ranks as context."""
+    v = verdicts["ukraine-key-destination"]
+    assert not any(r.supports for r in v.details), "Ukraine is never 1st"
+    assert v.verdict == CANNOT_CHECK
+    assert v.summary.startswith(SAID + " Among all emigrants, Ukraine is never 1st: 3rd of 59 destination "
+                                "countries by people born in Kazakhstan living there (225,962 in 2020; UN DESA, "
+                                "revision 2020), after Russia and Germany; by recorded emigration (BNS), 12th of 12 "
+                                "listed destinations in the first half of 2022 (20 people), 8th of 10 in "
+                                "January–September 2023 (45 people) and 6th of 6 in 2024 (41 people); not among the "
+                                "destinations listed for 2016, ")
+    assert "holds" not in v.summary.lower()
+
+
+def test_no_claim_holds_in_any_form_without_a_figure_that_supports_it(verdicts):
+    for claim_id, v in verdicts.items():
+        if v.verdict in (HOLDS, SOME_YEARS, OUTDATED):
+            assert any(r.supports for r in v.details), claim_id
+        else:
+            assert not v.summary.startswith(("Holds", "Held when written")), claim_id
 
 
 def test_thirty_years_lacks_official_figures_for_the_1990s(verdicts):

@@ -38,6 +38,8 @@ def test_the_ledger_loads_every_claim_of_the_article_in_reading_order(snap):
     range_rule = claims[0].rule
     assert (range_rule.name, range_rule.low, range_rule.high, range_rule.recent_years) == ("range", 30000, 50000, 3)
     assert claims[3].rule.flows.dataset == "kz-destinations"
+    assert claims[3].rule.top == 1, "'the key place of attraction' is the 1st destination, not a top 3"
+    assert {c.id for c in claims if getattr(c.rule, "unchecked", "")} == {"mongolia-to-usa", "ukraine-key-destination"}
     assert claims[1].rule.min_members == 3 and claims[1].rule.recent_years == 3, "defaults fill what is left out"
     assert claims[0].chart.href == "/trends?measures=emigrants"
     hash(claims[0])  # frozen and hashable

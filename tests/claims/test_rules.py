@@ -176,6 +176,26 @@ def test_presence():
                          revision=2020).verdict == NO_DATA, "another revision's figures are never read"
 
 
+UNCHECKED = "which emigrants are political emigrants"
+SAID = "No statistic records which emigrants are political emigrants."  # what a reader is told first
+
+
+def test_presence_of_everyone_born_there_never_makes_a_claim_about_political_emigrants_hold():
+    """225 people born in Kazakhstan live in Mongolia: whether any is a political emigrant, no figure says."""
+    v = rule_presence(stock_frame({"MNG": 225, "USA": 36353}), ["MNG", "USA"], year=2020, revision=2020,
+                      unchecked=UNCHECKED)
+    assert v.verdict == CANNOT_CHECK
+    assert v.summary.startswith(SAID + " "), "what cannot be checked is said first"
+    assert "Mongolia (225) and United States (36,353) in 2020" in v.summary, "the residents are given as context"
+    assert "Holds" not in v.summary and "holds" not in v.summary
+    nobody = rule_presence(stock_frame({"MNG": 0, "USA": 10}), ["MNG", "USA"], year=2020, revision=2020,
+                           unchecked=UNCHECKED)
+    assert nobody.verdict == DOES_NOT_HOLD, "nobody born in Kazakhstan lives there: no political emigrant either"
+    partial = rule_presence(stock_frame({"USA": 10}), ["MNG", "USA"], year=2020, revision=2020,
+                            unchecked=UNCHECKED)
+    assert partial.verdict == CANNOT_CHECK and "no figure for Mongolia" in partial.summary
+
+
 def flows_frame(rows: list[tuple[str, str, int]]) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["period", "destination", "value"])
     out["year"] = out["period"].str[:4].astype(int)
@@ -202,6 +222,51 @@ def test_rank_destination_stock_against_flows():
     assert v.details[0].rank == 2 and v.verdict == HOLDS
 
 
+def ukraine_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Ukraine 3rd by stock, low in every listed period, missing from one: the shape of the real figures."""
+    stock = stock_frame({"RUS": 2558907, "DEU": 676713, "UKR": 225962, "UZB": 190000, "USA": 36353})
+    flows = flows_frame([("2022-H1", "RUS", 9000), ("2022-H1", "DEU", 500), ("2022-H1", "UKR", 20),
+                         ("2024", "RUS", 7000), ("2024", "DEU", 900), ("2024", "USA", 60), ("2024", "UKR", 41),
+                         ("2021", "RUS", 8000), ("2021", "DEU", 700)])
+    return stock, flows
+
+
+def test_a_country_never_first_is_never_the_main_destination():
+    """"The main country" is 1st: 3rd by stock and last in every listed period never reads as "holds"."""
+    stock, flows = ukraine_frames()
+    v = rule_rank_destination(stock, flows, "UKR", year=2020, revision=2020, top=1)
+    assert [r.supports for r in v.details] == [False, None, False, False]  # stock, 2021 (no Ukraine), 2022-H1, 2024
+    assert v.verdict == DOES_NOT_HOLD
+    assert v.summary.startswith("Does not hold: Ukraine is never 1st — 3rd of 5 destination countries")
+    assert "holds" not in v.summary.lower().replace("does not hold", "")
+    # a top 3 claim on the same figures is another claim: the stock supports it, the flows do not
+    assert rule_rank_destination(stock, flows, "UKR", year=2020, revision=2020, top=3).verdict == SOME_YEARS
+
+
+def test_a_claim_about_political_emigrants_cannot_be_checked_and_shows_the_ranks_as_context():
+    stock, flows = ukraine_frames()
+    v = rule_rank_destination(stock, flows, "UKR", year=2020, revision=2020, top=1, unchecked=UNCHECKED)
+    assert v.verdict == CANNOT_CHECK
+    assert v.summary.startswith(SAID + " Among all emigrants, Ukraine is never 1st: ")
+    assert ("3rd of 5 destination countries by people born in Kazakhstan living there (225,962 in 2020; UN DESA, "
+            "revision 2020), after Russia and Germany") in v.summary
+    assert "by recorded emigration (BNS), 3rd of 3 listed destinations in the first half of 2022 (20 people) and " \
+           "4th of 4 in 2024 (41 people)" in v.summary
+    assert "not among the destinations listed for 2021" in v.summary
+    assert "holds" not in v.summary.lower()
+    assert [r.rank for r in v.details if r.rank] == [3, 3, 4], "the rows keep the ranks for the chart"
+
+
+def test_where_all_emigrants_go_never_confirms_where_political_emigrants_go():
+    """Even 1st everywhere among all emigrants says nothing of a group no statistic separates."""
+    stock, flows = ukraine_frames()
+    v = rule_rank_destination(stock, flows, "RUS", year=2020, revision=2020, top=1, unchecked=UNCHECKED)
+    assert all(r.supports for r in v.details if r.supports is not None)
+    assert v.verdict == CANNOT_CHECK
+    assert "Among all emigrants, Russia is 1st in every ranking with a figure: 1st of 5" in v.summary
+    assert "after" not in v.summary.split(";")[0], "nobody is ahead of the 1st"
+
+
 def test_coverage():
     full = rule_coverage(series({2000: 1, 2001: 2}), 2000, 2001)
     assert full.verdict == HOLDS
@@ -223,6 +288,15 @@ def test_event():
 def test_verdict_vocabulary_is_closed():
     with pytest.raises(ValueError, match="true"):
         Verdict("true", "x")
+
+
+@pytest.mark.parametrize("verdict", [HOLDS, SOME_YEARS, OUTDATED])
+def test_no_verdict_says_holds_without_a_figure_that_supports_the_claim(verdict):
+    against = (Row("2020", 2020, 3, "estimate", "rank", False, 3, 5), Row("2021", 2021, None, "no data", "gap", None))
+    with pytest.raises(ValueError, match="without a figure that supports"):
+        Verdict(verdict, "x", against)
+    Verdict(verdict, "x", (*against, Row("2019", 2019, 1, "final", "inside", True)))
+    Verdict(DOES_NOT_HOLD, "x", against)
 
 
 def test_classify_never_calls_a_claim_outdated_without_the_year_it_was_written():

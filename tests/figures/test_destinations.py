@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 import pytest
 
 from dashboard import datasets
-from dashboard import periods
 from dashboard.countries import GROUPS
 from dashboard.figures import destinations as figs
 from dashboard.figures import world_map
@@ -42,7 +40,10 @@ def flows_map(flows, **options):
 
 
 def choropleth(fig):
-    found = [t for t in fig.data if t.type == "choropleth"]
+    """The classed choropleth (published zeros and the chosen country's outline are traces of their own)."""
+    found = [t for t in fig.data if t.type == "choropleth" and (t.meta or {}).get("role") == "classes"]
+    if not found:  # an empty map: one empty choropleth and a message
+        found = [t for t in fig.data if t.type == "choropleth"]
     assert len(found) == 1
     return found[0]
 
@@ -53,7 +54,11 @@ def map_values(fig) -> dict[str, int]:
 
 
 def flow_lines(fig):
-    return [t for t in fig.data if t.type == "scattergeo"]
+    return [t for t in fig.data if t.type == "scattergeo" and (t.meta or {}).get("role") == "flow-line"]
+
+
+def by_role(fig, role):
+    return [t for t in fig.data if (t.meta or {}).get("role") == role]
 
 
 def title_text(fig) -> str:
@@ -87,21 +92,67 @@ def test_the_revision_is_named_in_title_colour_legend_and_hover(stock):
     """Two revisions disagree; a screenshot or a hover must say which one it is."""
     fig = stock_map(stock, revision=2024, year=2024)
     assert "revision 2024" in title_text(fig)
-    assert "2024" in choropleth(fig).colorbar.title.text
+    # The classed legend is titled by what it counts; the subtitle above it and the trace name say which revision.
+    assert choropleth(fig).colorbar.title.text == "People born in Kazakhstan"
+    assert "revision 2024" in choropleth(fig).name
     assert all("Rev.2024" in text for text in choropleth(fig).text)
     assert flow_lines(fig) and all("revision 2024" in line.text[0] for line in flow_lines(fig))
 
 
-def test_colour_is_log_scaled_so_small_destinations_are_visible_with_real_number_ticks(stock):
-    """Russia (2.5 million) would otherwise wash out Mongolia (225) to the empty colour."""
+def test_colour_is_classed_by_powers_of_ten_with_labelled_bins(stock):
+    """Russia (2.5 million) would wash out Mongolia (225) on a linear scale, and on a log scale Brazil (30)
+    read like a real destination: each country gets the colour of its class ("100–999"), and the legend
+    names the classes; the real number stays in customdata and the hover."""
     tr = choropleth(stock_map(stock))
     z = dict(zip(tr.locations, tr.z))
-    assert z["MNG"] == pytest.approx(math.log10(225))
-    assert z["RUS"] == pytest.approx(math.log10(2558907))
-    assert z["MNG"] > tr.zmin  # the smallest one is not the "no data" end
-    assert "1,000" not in tr.colorbar.ticktext and "1k" in tr.colorbar.ticktext and "1m" in tr.colorbar.ticktext
-    assert [float(v) for v in tr.colorbar.tickvals] == [float(round(v)) for v in tr.colorbar.tickvals]
-    assert tr.colorscale[0][1] != "#f7fbff"  # the light end is not white
+    values = map_values(stock_map(stock))
+    assert z["MNG"] == world_map.count_class(225) + 0.5 == 1.5
+    assert z["RUS"] == world_map.count_class(2558907) + 0.5 == 5.5
+    assert z["DEU"] == 5.5 and z["USA"] == 3.5
+    assert all(z[c] == world_map.count_class(v) + 0.5 for c, v in values.items())
+    assert (tr.zmin, tr.zmax) == (0, len(world_map.CLASS_BOUNDS))
+    assert list(tr.colorbar.tickvals) == [i + 0.5 for i in range(6)]
+    assert list(tr.colorbar.ticktext) == world_map.class_labels("en")
+    assert list(tr.colorbar.ticktext)[:3] == ["1–99", "100–999", "1k–10k"]
+    assert tr.showlegend is not True and stock_map(stock).layout.showlegend is False  # no legend over countries
+    # A stepped scale: each class one flat colour, the lightest not white (white is "published as 0").
+    stops = [c for _pos, c in tr.colorscale]
+    assert len(set(stops)) == 6 and "#ffffff" not in stops and "#f7fbff" not in stops
+
+
+def test_count_classes_and_their_bounds():
+    assert [world_map.count_class(v) for v in (1, 30, 99, 100, 999, 1000, 99_999, 100_000, 2_558_907)] == \
+        [0, 0, 0, 1, 1, 2, 3, 4, 5]
+    labels = world_map.class_labels("en")
+    assert len(labels) == len(world_map.CLASS_BOUNDS) and len(set(labels)) == len(labels)
+    assert labels[-1] != labels[-2] and "1" in labels[-1]
+
+
+def test_kazakhstan_the_origin_is_marked(stock, flows):
+    for fig in (stock_map(stock), flows_map(flows)):
+        (origin,) = by_role(fig, "origin")
+        assert (origin.lon[0], origin.lat[0]) == pytest.approx(CENTROIDS["KAZ"])
+        assert origin.marker.symbol == "star" and origin.showlegend is False
+
+
+def test_flow_lines_are_thin_and_let_the_countries_show(stock):
+    """Lines to Europe buried the countries they point at: thin (at most 4 px) and a little transparent, yet
+    still 3:1 against the page (tests/test_theme.py checks the contrast as seen)."""
+    lines = flow_lines(stock_map(stock))
+    assert lines and all(line.opacity < 1 for line in lines)
+    assert max(line.line.width for line in lines) <= 4.0
+
+
+def test_the_chosen_destination_is_outlined(stock, flows):
+    """Clicking a country seemed to do nothing: it is now outlined on the map (no fill: its class stays)."""
+    fig = stock_map(stock, selected="DEU")
+    (outline,) = by_role(fig, "selected")
+    assert list(outline.locations) == ["DEU"] and outline.marker.line.width >= 2
+    assert {c for _pos, c in outline.colorscale} == {"rgba(0,0,0,0)"}
+    assert outline.showscale is False
+    assert map_values(fig)["DEU"] == 1128201, "the classed trace still draws Germany"
+    assert by_role(flows_map(flows, selected="RUS"), "selected")[0].locations == ("RUS",)
+    assert not by_role(stock_map(stock), "selected")
 
 
 def test_hover_names_value_share_and_source(stock):
@@ -152,8 +203,10 @@ def test_a_year_the_revision_lacks_draws_an_empty_map_with_a_message_not_another
 
 
 def test_every_map_carries_its_source_line(stock, flows):
+    """In meta (the caption under the chart and the PNG export print it), never a second time inside the map."""
     for fig in (stock_map(stock), flows_map(flows)):
-        assert any(a.name == "source" and a.text == SOURCE for a in fig.layout.annotations)
+        assert fig.layout.meta["source"] == SOURCE
+        assert not [a for a in fig.layout.annotations if a.name == "source" or "Source:" in (a.text or "")]
 
 
 # --- the map: BNS flows -------------------------------------------------------------------------------------
@@ -294,14 +347,27 @@ def test_series_breaks_the_line_at_a_missing_year():
 
 # --- periods ------------------------------------------------------------------------------------------------
 
-def test_published_zeros_are_drawn_apart_from_the_log_scale(snap):
-    """UN DESA publishes some corridors as 0 (Luxembourg, Romania in 2000): data, not a gap, and not on a log scale."""
+def test_published_zeros_are_drawn_apart_from_the_classes(snap):
+    """UN DESA publishes some corridors as 0 (Luxembourg, Romania in 2000): data, not a gap ("no figure"),
+    and not the smallest class either."""
     from dashboard import geo
 
     stock = datasets.get("migrant-stock", snap)
     fig = world_map.stock_map(stock, year=2000, revision=2020, centroids=geo.countries(), source="Source: test", lang="en")
     main, zeros = [t for t in fig.data if t.type == "choropleth"]
+    assert (main.meta["role"], zeros.meta["role"]) == ("classes", "published-zero")
+    zero_fill = {c for _pos, c in zeros.colorscale}
+    assert len(zero_fill) == 1 and zero_fill.isdisjoint({c for _pos, c in main.colorscale})
+    assert zero_fill != {fig.layout.geo.landcolor}, "a published 0 is not the grey of 'no figure'"
     assert "LUX" in zeros.locations and "LUX" not in main.locations
     assert [row[0] for row in zeros.customdata] == [0] * len(zeros.locations)
     assert min(row[0] for row in main.customdata) > 0
     assert dict(zip(main.locations, (row[0] for row in main.customdata)))["DEU"] == 487090
+
+
+def test_the_series_prompt_is_a_short_box(stock):
+    """Before a country is chosen the series chart says so in 200 px, not a tall blank box."""
+    fig = figs.prompt_figure("Click a country", SOURCE)
+    assert fig.layout.height == 200 and len(fig.data) == 0
+    assert [a.text for a in fig.layout.annotations] == ["Click a country"]
+    assert fig.layout.xaxis.visible is False and fig.layout.showlegend is False

@@ -35,8 +35,14 @@ def value_at(tr, year):
     return dict(zip(tr.x, tr.y))[year]
 
 
-def source_annotation(fig):
-    return [a for a in fig.layout.annotations if a.name == "source"][0]
+def by_period(tr):
+    """A bar trace's values by published period (x is the period's place on the axis, plus the bar's offset)."""
+    return dict(zip(tr.meta["periods"], tr.y))
+
+
+def ticks(fig):
+    """Period tick label -> its position on the shared x axis."""
+    return dict(zip(fig.layout.xaxis.ticktext, fig.layout.xaxis.tickvals))
 
 
 # --- net migration -----------------------------------------------------------------------------
@@ -88,7 +94,8 @@ def test_a_missing_year_is_a_gap_not_a_line_across(eaeu):
 def test_net_figure_carries_its_source_line(eaeu):
     fig = fig_eaeu.net_figure(eaeu, countries=EAEU, years=ALL_YEARS, measure="absolute", source=SOURCE)
     assert fig.layout.meta["source"] == SOURCE
-    assert source_annotation(fig).text.replace("<br>", " ") == SOURCE
+    # Printed once, under the chart (the page's caption; the PNG export adds it): never inside the figure too.
+    assert not [a for a in fig.layout.annotations if a.name == "source" or "Source:" in (a.text or "")]
 
 
 def test_no_country_selected_says_so_instead_of_an_empty_axis(eaeu):
@@ -200,9 +207,9 @@ def test_rank_figure_puts_rank_1_on_top_and_keeps_values_in_hover(eaeu):
 def test_partial_periods_are_labelled_partial(eec):
     """A quarter, half-year or nine months must never look like a whole year on the axis or in the hover."""
     fig = fig_eaeu.eec_figure(eec, countries=EAEU, years=ALL_YEARS, source="Source: EEC.")
-    ticks = list(fig.layout.xaxis.categoryarray)
-    assert ticks == ["2019<br>Q1<br>(partial)", "2020<br>Q1–Q3<br>(partial)", "2020", "2021<br>H1<br>(partial)",
-                     "2024"]
+    assert list(fig.layout.xaxis.ticktext) == ["2019<br>Q1<br>(partial)", "2020<br>Q1–Q3<br>(partial)", "2020",
+                                               "2021<br>H1<br>(partial)", "2024"]
+    assert list(fig.layout.xaxis.tickvals) == [0, 1, 2, 3, 4]
     hover_labels = {c[0] for t in fig.data for c in t.customdata}
     assert "January–March 2019 (first quarter)" in hover_labels
     assert "January–September 2020 (nine months)" in hover_labels
@@ -212,31 +219,85 @@ def test_partial_periods_are_labelled_partial(eec):
 
 def test_eec_values_as_published_one_bar_per_member_and_period(eec):
     fig = fig_eaeu.eec_figure(eec, countries=EAEU, years=ALL_YEARS, source="Source: EEC.")
-    kaz_net = [t for t in fig.data if t.meta == {"iso3": "KAZ", "measure": "net"}][0]
-    assert dict(zip(kaz_net.x, kaz_net.y)) == {"2019<br>Q1<br>(partial)": -5200, "2020<br>Q1–Q3<br>(partial)": -11846,
-                                               "2021<br>H1<br>(partial)": -9597}
+    kaz_net = [t for t in fig.data if (t.meta["iso3"], t.meta["measure"]) == ("KAZ", "net")][0]
+    assert by_period(kaz_net) == {"2019-Q1": -5200, "2020-Q1-Q3": -11846, "2021-H1": -9597}
     # Nothing summed: the number of bars equals the number of published rows.
     assert sum(len(t.y) for t in fig.data) == len(eec)
-    assert fig.layout.barmode == "group"
+    # Bars are placed by bar_slots, not by plotly's grouping (which keeps a place for every member).
+    assert fig.layout.barmode == "overlay"
 
 
 def test_eec_members_without_a_figure_get_no_bar(eec):
     fig = fig_eaeu.eec_figure(eec, countries=EAEU, years=ALL_YEARS, source="Source: EEC.")
     blr = [t for t in fig.data if t.meta["iso3"] == "BLR"]
     assert [t.meta["measure"] for t in blr] == ["net"]  # Belarus: only 2019-Q1 net is published
-    assert list(blr[0].x) == ["2019<br>Q1<br>(partial)"]
+    assert blr[0].meta["periods"] == ["2019-Q1"] and len(blr[0].x) == 1
+    assert abs(blr[0].x[0] - ticks(fig)["2019<br>Q1<br>(partial)"]) < 0.5, "inside its period's slot"
 
 
 def test_eec_filters_countries_and_years(eec):
     fig = fig_eaeu.eec_figure(eec, countries=("KAZ",), years=(2020, 2020), source="Source: EEC.")
     assert {t.meta["iso3"] for t in fig.data} == {"KAZ"}
-    assert {x for t in fig.data for x in t.x} == {"2020<br>Q1–Q3<br>(partial)"}
+    assert {p for t in fig.data for p in t.meta["periods"]} == {"2020-Q1-Q3"}
+    assert list(fig.layout.xaxis.ticktext) == ["2020<br>Q1–Q3<br>(partial)"]
+    # Kazakhstan alone in its period: its bar is centred on the tick.
+    assert all(list(t.x) == [pytest.approx(0)] for t in fig.data)
 
 
 def test_eec_empty_selection_is_an_empty_chart_with_a_message(eec):
     fig = fig_eaeu.eec_figure(eec, countries=("BLR",), years=(2024, 2024), source="Source: EEC.")
     assert len(fig.data) == 0
     assert any("No data" in (a.text or "") for a in fig.layout.annotations)
+    assert fig.layout.height < 300, "a short box saying why, not 800 px of blank"
+
+
+def test_each_bar_sits_on_its_period(eec):
+    """Armenia's 2020 and 2024 bars (the only member with a figure there) sat left of their ticks and its
+    81k arrivals read as 2021 H1: every bar must lie within its own period's slot, and a lone bar centred."""
+    fig = fig_eaeu.eec_figure(eec, countries=EAEU, years=ALL_YEARS, source="Source: EEC.")
+    place = dict(zip(["2019-Q1", "2020-Q1-Q3", "2020", "2021-H1", "2024"], fig.layout.xaxis.tickvals))
+    for t in fig.data:
+        for period, x, width in zip(t.meta["periods"], t.x, t.width):
+            assert place[period] - 0.5 < x - width / 2 and x + width / 2 < place[period] + 0.5, (t.meta, period)
+    arm = {t.meta["measure"]: t for t in fig.data if t.meta["iso3"] == "ARM"}
+    for measure, tr in arm.items():
+        at = dict(zip(tr.meta["periods"], tr.x))
+        assert at["2020"] == pytest.approx(place["2020"]) and at["2024"] == pytest.approx(place["2024"]), measure
+    assert by_period(arm["arrivals"])["2024"] == 80996
+
+
+def test_bars_of_one_period_do_not_overlap(eec):
+    """Members sharing a period share its slot side by side (barmode overlay would stack them otherwise)."""
+    fig = fig_eaeu.eec_figure(eec, countries=EAEU, years=ALL_YEARS, source="Source: EEC.")
+    for measure in ("departures", "arrivals", "net"):
+        spans = sorted((x - w / 2, x + w / 2) for t in fig.data if t.meta["measure"] == measure
+                       for x, w in zip(t.x, t.width))
+        assert all(a[1] <= b[0] + 1e-9 for a, b in zip(spans, spans[1:])), (measure, spans)
+
+
+def test_bar_slots_centre_the_members_present():
+    order = ("ARM", "BLR", "KGZ", "RUS", "KAZ")
+    assert fig_eaeu.bar_slots(["ARM"], order) == {"ARM": (pytest.approx(0), pytest.approx(0.8 * 0.92))}
+    slots = fig_eaeu.bar_slots(["KAZ", "RUS"], order)
+    assert list(slots) == ["RUS", "KAZ"], "the page's member order, Kazakhstan last"
+    assert slots["RUS"][0] == pytest.approx(-0.2) and slots["KAZ"][0] == pytest.approx(0.2)
+    assert fig_eaeu.bar_slots([], order) == {}
+
+
+@pytest.mark.parametrize("build", ["net", "stock", "rank", "eec"])
+def test_empty_charts_are_short(eaeu, eec, build):
+    """Nothing ticked: each chart is a short box saying so (the EEC chart kept about 900 px of blank)."""
+    figs = {"net": lambda: fig_eaeu.net_figure(eaeu, countries=(), years=ALL_YEARS, measure="absolute", source=SOURCE),
+            "stock": lambda: fig_eaeu.stock_share_figure(eaeu, countries=(), years=ALL_YEARS, revision=2020,
+                                                         source=SOURCE),
+            "rank": lambda: fig_eaeu.rank_figure(fig_eaeu.kaz_rank(eaeu), years=(1980, 1985), source=SOURCE),
+            "eec": lambda: fig_eaeu.eec_figure(eec, countries=(), years=ALL_YEARS, source=SOURCE)}
+    fig = figs[build]()
+    assert len(fig.data) == 0
+    assert fig.layout.height < 300
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    texts = [a.text for a in fig.layout.annotations]
+    assert texts and all(texts)
 
 
 def test_russian_departures_note_reaches_the_hover(eec):

@@ -39,10 +39,6 @@ def points(trace):
     return dict(zip(trace.x, trace.y))
 
 
-def source_annotation(fig):
-    return [a for a in fig.layout.annotations if a.name == "source"][0]
-
-
 def band_shape(fig):
     return [s for s in fig.layout.shapes if s.name == "claim-band"][0]
 
@@ -105,7 +101,8 @@ def test_range_chart_values_equal_the_dataset(leave, snap):
 def test_range_chart_source_line_is_derived_from_provenance(leave, snap):
     expected = provenance.source_line(datasets.provenance("kz-migration", snap))
     assert leave.layout.meta["source"] == expected
-    assert source_annotation(leave).text.replace("<br>", " ") == expected
+    # Printed once, under the chart (the page's caption, the embed's source line), never also inside it.
+    assert not any(expected in (a.text or "") for a in leave.layout.annotations)
 
 
 def test_range_figure_without_any_value_says_so_instead_of_drawing_zeros():
@@ -213,10 +210,22 @@ def test_ukraine_chart_highlights_ukraine_alone_with_its_rank_and_value(ukraine)
     assert "UKR" not in one(ukraine, highlight=False).meta["destinations"]
 
 
-def test_ukraine_chart_marks_the_claimed_top_three(ukraine):
+def test_ukraine_chart_marks_the_claimed_first_place_above_ukraine(ukraine):
+    """"The key place of attraction" is 1st: the line sits under Russia, two places above Ukraine's bar."""
     line = [s for s in ukraine.layout.shapes if s.name == "top-line"]
-    assert len(line) == 1 and line[0].y0 == 2.5
-    assert any(a.name == "top-line" and a.text == "top 3" for a in ukraine.layout.annotations)
+    assert len(line) == 1 and line[0].y0 == 0.5
+    assert any(a.name == "top-line" and a.text == "claim: 1st" for a in ukraine.layout.annotations)
+    others = one(ukraine, highlight=False)
+    assert others.meta["destinations"][:2] == ["RUS", "DEU"] and others.y[0] == "1st Russia"
+
+
+def test_stock_bar_labels_its_line_as_told_or_as_a_top_n():
+    rows = pd.DataFrame({"destination": ["RUS", "DEU", "UKR", "UZB"], "value": [40, 30, 20, 10]})
+    default = story.stock_bar(rows, highlight=("UKR",), top=4, top_line=3, title="t", source=SOURCE)
+    told = story.stock_bar(rows, highlight=("UKR",), top=4, top_line=1, top_label="claim: 1st", title="t",
+                           source=SOURCE)
+    assert [a.text for a in default.layout.annotations if a.name == "top-line"] == ["top 3"]
+    assert [a.text for a in told.layout.annotations if a.name == "top-line"] == ["claim: 1st"]
 
 
 def test_ukraine_chart_cites_only_the_stock_it_draws(ukraine, snap):

@@ -94,14 +94,20 @@ def test_preliminary_and_rounded_values_have_their_own_hollow_markers(frame):
 
 
 def key(fig):
-    found = [a for a in fig.layout.annotations if a.name == "status-key"]
-    return found[0].text if found else None
+    """The status key as the legend shows it: the names of the hollow-marker entries, in order."""
+    return [t.name for t in fig.data if (t.meta or {}).get("group") == "status"]
 
 
-def test_a_note_under_the_legend_explains_the_hollow_markers(frame):
-    """Without the key a reader cannot tell a preliminary or rounded figure from a final one."""
-    assert key(lines(frame)) == "Hollow markers: ○ preliminary   ◇ rounded"
-    assert STATUS_SYMBOLS["preliminary"] == "circle-open" and STATUS_SYMBOLS["rounded"] == "diamond-open"
+def test_the_legend_explains_the_hollow_markers(frame):
+    """Without the key a reader cannot tell a preliminary or rounded figure from a final one.  It is in the
+    legend (laid out by plotly at any width), not a loose note that printed over "Net migration" at 375 px."""
+    fig = lines(frame)
+    assert key(fig) == ["preliminary", "rounded"]
+    entries = {t.name: t for t in fig.data if (t.meta or {}).get("group") == "status"}
+    assert entries["preliminary"].marker.symbol == STATUS_SYMBOLS["preliminary"] == "circle-open"
+    assert entries["rounded"].marker.symbol == STATUS_SYMBOLS["rounded"] == "diamond-open"
+    assert all(t.showlegend is True and list(t.y) == [None] for t in entries.values()), "shown, carrying no data"
+    assert not [a for a in fig.layout.annotations if a.name == "status-key"], "no loose note any more"
 
 
 def test_legend_entries_show_the_plain_marker_even_when_the_first_point_is_hollow(frame):
@@ -109,15 +115,15 @@ def test_legend_entries_show_the_plain_marker_even_when_the_first_point_is_hollo
     fig = lines(frame, years=(2019, 2023))
     im = trace(fig, "immigrants")
     assert im.marker.symbol[0] == "diamond-open" and im.showlegend is False
-    entries = [t for t in fig.data if (t.meta or {}).get("role") == "legend"]
+    entries = [t for t in fig.data if (t.meta or {}).get("role") == "legend" and (t.meta or {}).get("group") != "status"]
     assert [e.name for e in entries] == ["Emigrants", "Immigrants", "Net migration"]
     assert all(e.marker.symbol == "circle" and list(e.y) == [None] for e in entries), "entries carry no data"
     assert {e.legendgroup for e in entries} == {t.legendgroup for t in fig.data if (t.meta or {}).get("measure")}
 
 
 def test_status_key_names_only_the_statuses_shown(frame):
-    assert key(lines(frame, measures=("net",), years=(2000, 2024))) is None
-    assert key(lines(frame, measures=("net",))) == "Hollow markers: ○ preliminary"
+    assert key(lines(frame, measures=("net",), years=(2000, 2024))) == []
+    assert key(lines(frame, measures=("net",))) == ["preliminary"]
 
 
 def test_per_1000_uses_the_per_1000_column_and_leaves_missing_population_as_a_gap(frame):
@@ -181,10 +187,57 @@ def test_events_sit_at_their_month_on_a_yearly_axis(frame):
     assert all(a.hovertext and "Source:" in a.hovertext for a in labels)
 
 
+def event_labels(fig):
+    return sorted((a for a in fig.layout.annotations if (a.name or "").startswith("event")), key=lambda a: a.x)
+
+
 def test_close_events_are_staggered_so_labels_do_not_overprint(frame):
-    labels = sorted((a for a in lines(frame).layout.annotations if (a.name or "").startswith("event")),
-                    key=lambda a: a.x)
-    assert len({a.y for a in labels}) == len(labels), "each neighbouring label on its own row"
+    """Neighbouring event numbers alternate between two rows (2022-01 and 2022-09 are eight months apart)."""
+    labels = event_labels(lines(frame))
+    assert len(labels) == 4
+    for left, right in zip(labels, labels[1:]):
+        assert left.y != right.y, (left.name, right.name)
+
+
+def test_events_are_numbered_at_the_top_with_their_key_in_meta(frame):
+    """A sentence per event piled up at 375 px; a number does not, and the key lists them under the chart
+    (item N is number N, in date order)."""
+    fig = lines(frame)
+    labels = event_labels(fig)
+    assert [a.text for a in labels] == ["<b>1</b>", "<b>2</b>", "<b>3</b>", "<b>4</b>"]
+    assert all(a.yref == "paper" and a.y >= 0.9 and a.yanchor == "top" and a.xanchor == "center" for a in labels)
+    assert fig.layout.meta["events"] == ["Couple leaves for Kyiv (2014)", "KZ-UA extradition deal (Nov 2019)",
+                                         "January unrest (Jan 2022)", "Arrivals from Russia (Sept 2022)"]
+    # The hover of number N names event N (its date, label, note and source).
+    for number, (label, entry) in enumerate(zip(labels, fig.layout.meta["events"]), start=1):
+        assert label.hovertext.startswith(f"{number}. ")
+        assert entry.split(" (")[0] in label.hovertext.replace("<br>", " ")
+    assert trends.event_key(EVENTS, 2015, 2020) == ["KZ-UA extradition deal (Nov 2019)"]
+    assert lines(frame, years=(2000, 2010)).layout.meta["events"] == []
+
+
+def test_the_y_axis_leaves_only_a_little_headroom_for_the_numbers(frame):
+    """The event numbers need one row above the data, not half the chart (the axis ran to 150k for 75k)."""
+    fig = lines(frame)
+    data_max = max(v for t in fig.data if (t.meta or {}).get("measure") for v in t.y if v is not None)
+    top = fig.layout.yaxis.autorangeoptions.include[0]
+    assert data_max < top <= 1.3 * data_max, (top, data_max)
+
+
+def test_year_ticks_are_whole_years_at_any_width(frame):
+    """"2 ... 2025" came from a fixed dtick on a narrowed chart: plotly picks how many whole years fit."""
+    axis = lines(frame).layout.xaxis
+    assert axis.tickformat == "d" and axis.nticks and axis.dtick is None
+    short = lines(frame, years=(2019, 2024)).layout.xaxis
+    assert short.dtick == 1 and short.tickformat == "d"
+
+
+def test_markers_at_the_edge_are_not_clipped(frame, model):
+    """The 2025 markers sit on the plot's right edge: clipped to half a marker unless cliponaxis is off."""
+    for fig in (lines(frame), compare(frame, model)):
+        data = [t for t in fig.data if (t.meta or {}).get("role") != "legend"]
+        assert data and all(t.cliponaxis is False for t in data)
+        assert fig.layout.xaxis.range[1] >= 2025.5
 
 
 def test_events_outside_the_years_are_left_out(frame):
@@ -206,12 +259,14 @@ def test_every_event_has_a_note_and_a_source():
     assert all(e.label and e.note and e.source for e in EVENTS)
 
 
-def test_source_line_is_under_the_plot_and_in_meta(frame, snap):
+def test_source_line_travels_in_meta_and_is_not_printed_in_the_figure(frame, snap):
+    """The page's caption and the embed's source line print it once, under the chart (twice was one too
+    many); the PNG export adds it from meta, so it must be the derived line, whole."""
     src = provenance.source_line(datasets.provenance("kz-migration", snap))
     fig = lines(frame, source=src)
     assert fig.layout.meta["source"] == src
-    note = [a for a in fig.layout.annotations if a.name == "source"][0]
-    assert note.text.replace("<br>", " ") == src
+    assert not [a for a in fig.layout.annotations if a.name == "source"]
+    assert not [a for a in fig.layout.annotations if "Source:" in (a.text or "")]
 
 
 def test_two_rows_for_one_year_are_refused(frame):
@@ -233,13 +288,18 @@ def series(fig):
     return [t for t in fig.data if (t.meta or {}).get("role") != "legend"]
 
 
+def test_compare_chart_keys_its_hollow_markers_in_the_legend(frame, model):
+    assert key(compare(frame, model)) == ["preliminary"]
+
+
 def test_bns_and_world_bank_are_two_labelled_traces_never_one(frame, model):
     fig = compare(frame, model)
     assert len(series(fig)) == 2
     bns, wb = series(fig)
     assert bns.name == "BNS: registered moves" and wb.name == "World Bank / UN WPP: model estimate"
     assert bns.line.dash != wb.line.dash
-    assert {t.name for t in fig.data if t.showlegend is not False} == {bns.name, wb.name}
+    assert {t.name for t in fig.data if t.showlegend is not False and (t.meta or {}).get("group") != "status"} \
+        == {bns.name, wb.name}
     assert bns.y[list(bns.x).index(2019)] == -32970
     assert wb.y[list(wb.x).index(2019)] == 2594
     # no trace carries both sources' numbers
@@ -286,3 +346,13 @@ def test_headroom_keeps_labels_above_the_data(frame):
     assert top > 65000
     fig = lines(frame, log=True, measures=("emigrants",))
     assert math.isfinite(fig.layout.yaxis.autorangeoptions.include[0])
+
+
+def test_the_articles_claim_band_is_named_in_the_legend_not_on_the_plot(frame):
+    """A label on the plot sat under the 2004 marker and the event labels; a legend entry never does."""
+    fig = trends.claim_band(lines(frame), low=30000, high=50000, label="Article's claim: 30,000–50,000 a year")
+    bands = [s for s in fig.layout.shapes if s.name == "Article's claim: 30,000–50,000 a year"]
+    assert len(bands) == 1
+    band = bands[0]
+    assert (band.y0, band.y1, band.showlegend, band.layer) == (30000, 50000, True, "below")
+    assert not [a for a in fig.layout.annotations if (a.name or "").startswith("claim-band")]

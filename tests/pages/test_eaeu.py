@@ -94,10 +94,21 @@ def test_caveats_come_from_provenance(snap):
     assert "not comparable" in shown
 
 
+def unpack(out):
+    """The callback's outputs by name, its figures (themed plotly JSON) as go.Figure again."""
+    (net, net_src, rank, rank_src, rank_table, stock, stock_src, eec, eec_src, *styles, query) = out
+    assert len(styles) == 4
+    assert all(isinstance(f, dict) for f in (net, rank, stock, eec)), "dcc.Graph gets the themed JSON"
+    net, rank, stock, eec = (go.Figure(f) for f in (net, rank, stock, eec))
+    return {"net": net, "net_src": net_src, "rank": rank, "rank_src": rank_src, "rank_table": rank_table,
+            "stock": stock, "stock_src": stock_src, "eec": eec, "eec_src": eec_src,
+            "styles": dict(zip(("net", "rank", "stock", "eec"), styles)), "query": query}
+
+
 def test_callback_returns_figures_sources_and_query(snap):
-    out = page.update(["RUS", "KAZ"], [2000, 2024], "per1000", 2024, "en")
-    (net, net_src, rank, rank_src, rank_table, stock, stock_src, eec, eec_src, query) = out
-    assert all(isinstance(f, go.Figure) for f in (net, rank, stock, eec))
+    out = unpack(page.update(["RUS", "KAZ"], [2000, 2024], "per1000", 2024, "en"))
+    net, net_src, rank, rank_src, rank_table = (out[k] for k in ("net", "net_src", "rank", "rank_src", "rank_table"))
+    stock, stock_src, eec, eec_src, query = (out[k] for k in ("stock", "stock_src", "eec", "eec_src", "query"))
     assert query == "?countries=KAZ~RUS&years=2000..2024&measure=per1000&revision=2024"
     assert {t.meta["iso3"] for t in net.data} == {"KAZ", "RUS"}
     kaz = [t for t in net.data if t.meta["iso3"] == "KAZ"][0]
@@ -109,6 +120,9 @@ def test_callback_returns_figures_sources_and_query(snap):
     assert "revision 2024" in stock_src and stock.layout.meta["source"] == stock_src
     assert eec_src == provenance.source_line(datasets.provenance("eec", snap)) == eec.layout.meta["source"]
     assert isinstance(rank_table, html.Table)
+    # Each graph box takes its figure's height.
+    for name in ("net", "rank", "stock", "eec"):
+        assert out["styles"][name] == {"height": f"{int(out[name].layout.height)}px"}
 
 
 def test_default_view_writes_an_empty_query():
@@ -125,11 +139,36 @@ def test_query_round_trips_through_the_layout():
 
 
 def test_unticking_every_country_shows_a_hint_not_all_countries():
-    out = page.update([], [1990, 2024], "absolute", 2020, "en")
-    net, eec, query = out[0], out[7], out[-1]
-    assert len(net.data) == 0 and len(eec.data) == 0
+    out = unpack(page.update([], [1990, 2024], "absolute", 2020, "en"))
+    net, eec, stock = out["net"], out["eec"], out["stock"]
+    assert len(net.data) == 0 and len(eec.data) == 0 and len(stock.data) == 0
     assert any("Pick at least one country" in (a.text or "") for a in net.layout.annotations)
-    assert query == ""  # an empty pick is not a shareable state; the link opens the default
+    assert any("Pick at least one country" in (a.text or "") for a in eec.layout.annotations)
+    # The empty charts are short boxes (the EEC chart kept about 900 px of blank), and their graph boxes too.
+    for name in ("net", "stock", "eec"):
+        assert out[name].layout.height < 300, name
+        assert int(out["styles"][name]["height"].removesuffix("px")) < 300, name
+    # A copied link reproduces the empty view (it used to drop countries, so the link showed all five).
+    assert out["query"] == "?countries="
+
+
+def test_a_link_with_no_country_reopens_the_empty_view():
+    layout = page.layout(countries="")
+    assert notice_texts(layout) == []
+    assert by_id(layout, "eaeu-countries").value == []
+    values, notices = urlstate.parse({"countries": ""}, view.PARAMS, strict=True)
+    assert values["countries"] == () and notices == []
+    assert urlstate.encode(view.url_state(view.normalise({"countries": ()})), view.PARAMS) == "?countries="
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_callback_draws_in_the_readers_theme(scheme):
+    from dashboard.figures import theme
+
+    out = page.update(["KAZ", "RUS"], [1990, 2024], "absolute", 2020, "en", scheme)
+    for fig in (out[0], out[2], out[5], out[7]):
+        assert fig["layout"]["paper_bgcolor"] == theme.THEMES[scheme].background
+        assert fig["layout"]["font"]["color"] == theme.THEMES[scheme].ink
 
 
 def test_rank_is_among_all_five_whatever_the_selection(snap):

@@ -198,3 +198,69 @@ def test_the_router_renders_the_grid_with_the_linked_rows(client):
     grid = next(c for c in dash_calls.components(tree) if c["props"]["id"] == "explorer-table")
     assert grid["type"] == "AgGrid" and len(grid["props"]["rowData"]) == 6
     assert {r["destination"] for r in grid["props"]["rowData"]} == {"RUS", "DEU"}
+
+
+# --- sorting: on the server, in the URL and in the Download link ----------------------------------------------
+
+SORTED = [{"colId": "value", "sort": "desc", "sortIndex": 0}, {"colId": "year", "sort": "asc", "sortIndex": 1},
+          {"colId": "measure", "sort": None}]
+
+
+def test_a_sorted_column_resorts_the_rows_and_writes_sort_into_the_url_and_the_link(snap):
+    """Sorting was the grid's alone: not in the URL, not in the CSV's order."""
+    data, columns, _source, _count, href, query = page.update("kz-migration", [], None, "all", [], "en", SORTED)
+    assert query == "?sort=-value~year" and href == "/data/kz-migration.csv?sort=-value~year"
+    expected = expected_rows(snap, "kz-migration", {"sort": "-value~year"})
+    assert [r["value"] for r in data] == [None if v != v else v for v in expected["value"].tolist()]
+    shown = {c["field"]: c for c in columns}
+    assert (shown["value"]["sort"], shown["value"]["sortIndex"]) == ("desc", 0)
+    assert (shown["year"]["sort"], shown["year"]["sortIndex"]) == ("asc", 1)
+    assert "sort" not in shown["measure"]
+
+
+def test_the_grid_never_reorders_rows_itself():
+    """The rows come sorted from the server (the CSV's order); the grid's comparator leaves them as they are."""
+    columns = page.update("kz-migration", [], None, "all", [], "en")[1]
+    assert all(c["comparator"] == {"function": "0"} for c in columns)
+
+
+def test_a_sorted_link_reopens_the_sorted_view(snap):
+    layout = page.layout(dataset="migrant-stock", countries="DEU~UKR", sort="-value~year")
+    assert notice_texts(layout) == []
+    table = by_id(layout, "explorer-table")
+    values = [r["value"] for r in table.rowData]
+    assert values == sorted(values, reverse=True)
+    value_column = next(c for c in table.columnDefs if c["field"] == "value")
+    assert (value_column["sort"], value_column["sortIndex"]) == ("desc", 0)
+    assert by_id(layout, "explorer-download").href == "/data/migrant-stock.csv?countries=DEU~UKR&sort=-value~year"
+
+
+def test_a_bad_sort_in_a_link_falls_back_with_a_notice(snap):
+    layout = page.layout(dataset="kz-migration", sort="nope")
+    notes = notice_texts(layout)
+    assert len(notes) == 1 and "'sort=" in notes[0]
+    assert by_id(layout, "explorer-download").href == "/data/kz-migration.csv"
+
+
+def test_the_grid_state_becomes_the_sort_value():
+    columns = tuple(datasets.DATASETS["kz-migration"].columns)
+    assert view.sort_from_columns(SORTED, columns) == (("value", True), ("year", False))
+    assert view.sort_from_columns([], columns) is None and view.sort_from_columns(None, columns) is None
+    # Before the grid reports, the column definitions (field, not colId) hold the page's sort.
+    assert view.sort_from_columns([{"field": "year", "sort": "desc"}], columns) == (("year", True),)
+    assert view.sort_from_columns([{"colId": "bogus", "sort": "asc"}], columns) is None
+
+
+def test_sorting_keeps_the_grids_page_and_columns(client):
+    """A sort from the grid answers with the rows only (columnDefs untouched: the reader's widths stay)."""
+    body = next(b for b in dash_calls.calls(client, "/data")
+                if any(isinstance(i, dict) and i.get("id") == "explorer-table" for i in b["inputs"]))
+    for item in body["inputs"]:
+        if isinstance(item, dict) and item["id"] == "explorer-table":
+            item["value"] = SORTED
+    body["changedPropIds"] = ["explorer-table.columnState"]
+    response = dash_calls.post(client, body)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    answer = response.get_json()["response"]
+    assert "columnDefs" not in answer.get("explorer-table", {})
+    assert answer["explorer-download"]["href"] == "/data/kz-migration.csv?sort=-value~year"

@@ -153,11 +153,26 @@ def test_figure_claims_have_a_chart_and_events_a_note_only(layout, ledger, snap)
     for claim in ledger:
         graphs = [c for c in walk(callout_by_claim(layout, claim.id)) if isinstance(c, dcc.Graph)]
         if claim.id in charted:
-            assert len(graphs) == 1 and graphs[0].id == f"home-graph-{claim.id}"
+            # A pattern id: one callback re-themes every claim chart for a dark reader.
+            assert len(graphs) == 1 and graphs[0].id == {"type": "claim-graph", "claim": claim.id}
             assert graphs[0].figure["layout"]["meta"]["source"], "the figure carries its source line"
             assert graphs[0].config["topojsonURL"].endswith("/assets/topojson/")
         else:
             assert graphs == []
+
+
+def test_claim_charts_follow_a_dark_reader(layout):
+    """The layout draws the claim charts light; for a reader who prefers dark one callback re-themes them all,
+    and a light reader's charts are left as they are (no second download)."""
+    from dashboard.figures import theme
+
+    figures = [g.figure for g in walk(layout) if isinstance(g, dcc.Graph)]
+    assert figures
+    dark = page.retheme("dark", figures)
+    assert len(dark) == len(figures)
+    assert all(f["layout"]["paper_bgcolor"] == theme.DARK.background for f in dark)
+    assert all(f["layout"]["font"]["color"] == theme.DARK.ink for f in dark)
+    assert page.retheme("light", figures) == [dash.no_update] * len(figures)
 
 
 def test_the_range_chart_on_the_page_is_the_embed_chart(layout, snap):

@@ -5,19 +5,27 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import dash
+import plotly.graph_objects as go
 import pytest
-from dash import dcc
+from dash import dcc, html
 
 from dashboard import datasets, provenance, urlstate
+from dashboard.figures import theme
 from dashboard.pages import trends as page
 from dashboard.views import trends as view
 from tests import dash_calls
 from tests.pages.layout_tools import by_id, notice_texts
 
 
-def update(measures=("emigrants", "immigrants", "net"), per1000=(), scale="linear", years=(2000, 2025), lang="en"):
-    keys = ("main", "source", "notes", "compare", "compare_source", "note", "query")
-    return dict(zip(keys, page.update(list(measures), list(per1000), scale, list(years), lang)))
+def update(measures=("emigrants", "immigrants", "net"), per1000=(), scale="linear", years=(2000, 2025), lang="en",
+           theme=None):
+    """The page callback's outputs by name; the figures (themed plotly JSON, as a dcc.Graph gets them) as
+    go.Figure again so tests read them like the view's figures."""
+    keys = ("main", "source", "notes", "events", "compare", "compare_source", "note", "query")
+    out = dict(zip(keys, page.update(list(measures), list(per1000), scale, list(years), lang, theme)))
+    out["main_json"], out["compare_json"] = out["main"], out["compare"]
+    out["main"], out["compare"] = go.Figure(out["main"]), go.Figure(out["compare"])
+    return out
 
 
 def test_page_is_registered_at_trends_in_second_place():
@@ -35,7 +43,7 @@ def test_default_layout_shows_every_measure_and_all_years_without_notices():
     assert (slider.min, slider.max) == (2000, 2025) and slider.value == [2000, 2025]
     assert notice_texts(layout) == []
     for ident in ("trends-graph", "trends-source", "trends-compare-graph", "trends-compare-source",
-                  "trends-compare-note", "trends-notes", "trends-events"):
+                  "trends-compare-note", "trends-notes", "trends-events", "trends-event-key"):
         by_id(layout, ident)
     assert isinstance(by_id(layout, {"type": "url-query", "page": "trends"}), dcc.Store)
 
@@ -153,17 +161,18 @@ def test_the_articles_30_50k_claim_is_shaded_on_the_emigrants_chart(snap):
     """The story page's claim appears on the chart it belongs to, as a labelled band from the ledger."""
     state, _ = urlstate.parse({"measures": "emigrants"}, view.PARAMS, strict=True)
     fig = view.figure_main(state, snap)
-    bands = [s for s in fig.layout.shapes if s.name == "claim-band"]
+    bands = [s for s in fig.layout.shapes if s.legendgroup == "claim-band"]
     assert len(bands) == 1 and (bands[0].y0, bands[0].y1) == (30000, 50000)
-    labels = [a.text for a in fig.layout.annotations if a.name == "claim-band-label"]
-    assert labels == ["Article's claim: 30,000–50,000 a year"]
+    # Named in the legend (a label on the plot sat under the 2004 marker and "Arrivals from Russia").
+    assert bands[0].showlegend is True and bands[0].name == "Article's claim: 30,000–50,000 a year"
+    assert not [a for a in fig.layout.annotations if (a.name or "").startswith("claim-band")]
 
 
 def test_no_claim_band_where_it_would_mislead(snap):
     """Per 1,000 residents the band in people would be on the wrong scale; without emigrants it has no line."""
     for query in ({"measures": "emigrants", "per1000": "1"}, {"measures": "net"}):
         state, _ = urlstate.parse(query, view.PARAMS, strict=True)
-        assert not [s for s in view.figure_main(state, snap).layout.shapes if s.name == "claim-band"]
+        assert not [s for s in view.figure_main(state, snap).layout.shapes if s.legendgroup == "claim-band"]
 
 
 def test_the_page_renders_through_the_router_with_the_linked_state(client):
@@ -172,3 +181,28 @@ def test_the_page_renders_through_the_router_with_the_linked_state(client):
     found = {str(c["props"]["id"]): c["props"] for c in dash_calls.components(tree)}
     assert found["trends-measures"]["value"] == ["emigrants", "net"]
     assert found["trends-years"]["value"] == [2010, 2020]
+
+
+def test_the_event_key_under_the_chart_numbers_the_events_on_it():
+    """The chart shows numbers; the list under it says what each is (item N is number N)."""
+    out = update()
+    assert isinstance(out["events"], html.Ol) and out["events"].className == "event-key"
+    items = [li.children for li in out["events"].children]
+    assert items == out["main"].layout.meta["events"]
+    assert len(items) == len([a for a in out["main"].layout.annotations if (a.name or "").startswith("event")]) == 4
+    assert update(years=(2000, 2010))["events"] is None, "no events in those years: no empty list"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_callback_draws_in_the_readers_theme(scheme):
+    """Every chart callback takes the theme store: a dark reader gets the dark figure (not black on #111)."""
+    out = update(theme=scheme)
+    colours = theme.THEMES[scheme]
+    for fig in (out["main_json"], out["compare_json"]):
+        assert isinstance(fig, dict)
+        assert fig["layout"]["paper_bgcolor"] == fig["layout"]["plot_bgcolor"] == colours.background
+        assert fig["layout"]["font"]["color"] == colours.ink
+    net = [t for t in out["main_json"]["data"] if (t.get("meta") or {}).get("measure") == "net"][0]
+    assert net["line"]["color"] == colours.net
+    assert update(theme=None)["main_json"]["layout"]["paper_bgcolor"] == theme.LIGHT.background
+    assert update(theme="purple")["main_json"]["layout"]["paper_bgcolor"] == theme.LIGHT.background

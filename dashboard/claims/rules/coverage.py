@@ -16,7 +16,7 @@ from dashboard import datasets, formatting
 from dashboard.claims.rules import base
 from dashboard.claims.verdicts import CANNOT_CHECK, HOLDS, NO_DATA, Row, Verdict, lead, sentence
 from dashboard.figures import story
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 from dashboard.snapshots import Snapshot
 
 if TYPE_CHECKING:
@@ -53,8 +53,9 @@ def rule_coverage(frame: pd.DataFrame, first: int, last: int, *, alternative: pd
                if min(d + 9, last) - max(d, first) + 1 >= 5
                and all(y in gaps for y in range(max(d, first), min(d + 9, last) + 1))]
     clauses = [
-        _("official annual figures exist for {n} of the {total} years {first}–{last}", lang, n=len(covered),
-          total=total, first=first, last=last)
+        ngettext("official annual figures exist for {n} of the {total} year {first}–{last}",
+                 "official annual figures exist for {n} of the {total} years {first}–{last}", total, lang,
+                 n=len(covered), total=total, first=first, last=last)
         + (f" ({formatting.years(covered, lang)})" if covered else ""),
         (_("none for {years}", lang, years=formatting.years(gaps, lang))
          + (" " + _("(no official annual figure for any year of the {decades})", lang,
@@ -63,8 +64,9 @@ def rule_coverage(frame: pd.DataFrame, first: int, last: int, *, alternative: pd
     if alternative is not None:
         alt = alternative.dropna(subset=["value"])
         n_alt = int(alt["year"].between(first, last).sum())
-        clauses.append(_("{label} covers {n} of the {total} years but is a model estimate, not a count", lang,
-                         label=_(alternative_label, lang), n=n_alt, total=total))
+        clauses.append(ngettext("{label} covers {n} of the {total} year but is a model estimate, not a count",
+                                "{label} covers {n} of the {total} years but is a model estimate, not a count",
+                                total, lang, label=_(alternative_label, lang), n=n_alt, total=total))
     return Verdict(verdict, sentence(lead(verdict, lang), clauses), tuple(rows), sources)
 
 

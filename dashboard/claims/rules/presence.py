@@ -1,7 +1,8 @@
 """Rule ``presence``: people born in Kazakhstan live in each of the claim's countries.
 
 UN DESA migrant stock of one revision and year -> one verdict row per country, and the largest
-destinations drawn with the claim's countries highlighted.
+destinations drawn with the claim's countries highlighted.  A claim about a group no statistic separates
+(political emigrants) never holds on these figures: they count everyone born in Kazakhstan.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from typing import TYPE_CHECKING, Literal, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+from pydantic import Field
 
 from dashboard import datasets, formatting
 from dashboard.claims.rules import base
-from dashboard.claims.verdicts import CANNOT_CHECK, DOES_NOT_HOLD, HOLDS, NO_DATA, Row, Verdict, lead, sentence
+from dashboard.claims.verdicts import (CANNOT_CHECK, DOES_NOT_HOLD, HOLDS, NO_DATA, Row, Verdict, lead, sentence,
+                                       unseparated)
 from dashboard.countries import country_name
 from dashboard.figures import story
 from dashboard.i18n import _
@@ -30,8 +33,14 @@ def rule_presence(frame: pd.DataFrame, countries: Sequence[str], *, year: int, r
     """Do people born in the origin live in each of ``countries`` (migrant stock > 0)?
 
     ``frame``: the migrant-stock dataset (revision, destination, year, value).  A country without a
-    figure in that revision is "no data" (absent is not zero).  ``unchecked`` names the part of the
-    claim the stock cannot check (it counts everyone born in the origin, whatever their reasons).
+    figure in that revision is "no data" (absent is not zero).
+
+    ``unchecked``: what no statistic records about the people the claim speaks of, as an indirect
+    question ("which emigrants are political emigrants"; the sentence says "No statistic records ...").
+    The stock counts everyone born in the origin, whatever their reasons for leaving: people living in
+    every country named are necessary for the claim but do not show it, so the verdict is "cannot be
+    checked" and its sentence says so first, the residents as context.  A country where nobody born in the origin lives
+    still refutes it ("does not hold").
     """
     stock = frame[(frame["revision"] == revision) & (frame["year"] == year)]
     series = _("UN DESA migrant stock, revision {revision}", lang, revision=revision)
@@ -56,12 +65,17 @@ def rule_presence(frame: pd.DataFrame, countries: Sequence[str], *, year: int, r
     found = formatting.join([f"{country_name(r.country, lang)} ({formatting.number(r.value, lang)})"
                              for r in rows if r.value is not None], lang)
     missing = formatting.join([country_name(r.country, lang) for r in rows if r.value is None], lang)
+    gap = _("no figure for {list} in revision {revision}", lang, list=missing, revision=revision) if missing else ""
+    if unchecked and verdict in (HOLDS, CANNOT_CHECK):
+        # Everyone born in Kazakhstan, as context: the residents a claim about a group of them needs, not the group.
+        shown = _("People born in Kazakhstan, whatever their reasons for leaving, do live in {list} in {year} (UN "
+                  "DESA, revision {revision})", lang, list=found, year=year, revision=revision)
+        context = "; ".join(c for c in (shown, gap) if c) + "."
+        return Verdict(CANNOT_CHECK, unseparated(unchecked, context, lang), tuple(rows), sources)
     clauses = [
         _("people born in Kazakhstan living in {list} in {year} (UN DESA, revision {revision})", lang, list=found,
           year=year, revision=revision) if found else "",
-        _("no figure for {list} in revision {revision}", lang, list=missing, revision=revision) if missing else "",
-        _("the figures count everyone born in Kazakhstan, so {unchecked} cannot be checked", lang,
-          unchecked=_(unchecked, lang)) if unchecked else "",
+        gap,
     ]
     return Verdict(verdict, sentence(lead(verdict, lang), clauses), tuple(rows), sources)
 
@@ -71,7 +85,9 @@ class Rule(base.RuleBase):
 
     name: Literal["presence"]
     revision: base.Revision
-    unchecked: str = ""  # the part of the claim the stock cannot check, in words
+    unchecked: str = Field("", description="What no statistic records about the people the claim speaks of, as "
+                                           "an indirect question ('which emigrants are political emigrants'); "
+                                           "given, the verdict is never 'holds' and the residents are context")
 
     def source_revision(self) -> str:
         return str(self.revision)

@@ -17,7 +17,7 @@ from dashboard.claims.rules import base
 from dashboard.claims.verdicts import Row, Verdict, classify, lead, sentence, window
 from dashboard.countries import EAEU, country_name
 from dashboard.figures import story
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 from dashboard.snapshots import Snapshot
 
 if TYPE_CHECKING:
@@ -67,7 +67,9 @@ def _ranked(part: pd.DataFrame, series: str, target: str, min_members: int, lang
             outcome, ok = "rank", rank == 1
         note = "" if rank == 1 else _("1st: {leaders}", lang, leaders=leaders)
         if "absolute" in grp.columns and pd.notna(tgt["absolute"].iloc[0]):
-            net = _("net {value} people", lang, value=formatting.number(tgt["absolute"].iloc[0], lang))
+            people = tgt["absolute"].iloc[0]
+            net = ngettext("net {value} person", "net {value} people", abs(int(people)), lang,
+                           value=formatting.number(people, lang))
             note = "; ".join(x for x in (net, note) if x)
         rows.append(Row(key.period, int(key.year), value, status, outcome, ok, rank, len(grp), series, target, note))
     return rows
@@ -86,8 +88,9 @@ def _series_clause(series: str, srows: Sequence[Row], written: int, lang: str) -
     yearly = not any(periods.is_partial(r.period) for r in srows)
     first_txt = (formatting.years([r.year for r in firsts], lang) if yearly
                  else formatting.join([periods.in_sentence(r.period, lang) for r in firsts], lang))
-    count = (_("{k} of {n} years ranked", lang, k=len(firsts), n=len(srows)) if yearly
-             else _("{k} of {n} periods ranked", lang, k=len(firsts), n=len(srows)))
+    count = (ngettext("{k} of {n} year ranked", "{k} of {n} years ranked", len(srows), lang, k=len(firsts))
+             if yearly else ngettext("{k} of {n} period ranked", "{k} of {n} periods ranked", len(srows), lang,
+                                     k=len(firsts)))
     if len(lower) <= 3:
         lower_txt = _("lower in {list}", lang, list=formatting.join([one(r) for r in lower], lang))
     else:
@@ -120,8 +123,9 @@ def rule_rank(frame: pd.DataFrame, target: str, written: int, *, members: Sequen
     for series in order:
         srows = [r for r in rows if r.series == series and r.supports is not None]
         parts.append(_series_clause(series, srows, written, lang) if srows else
-                     _("{series}: no period with {name} and at least {n} members", lang, series=series, name=name,
-                       n=min_members))
+                     ngettext("{series}: no period with {name} and at least {n} member",
+                              "{series}: no period with {name} and at least {n} members", min_members, lang,
+                              series=series, name=name))
     opening = lead(verdict, lang, since, window(rows, written, recent_years, lang))
     intro = _("{name}'s rank among the EAEU members by net migration per 1,000 residents (1st = largest net "
               "outflow) — {parts}", lang, name=name, parts="; ".join(parts))

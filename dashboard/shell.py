@@ -1,0 +1,95 @@
+"""The app shell around every page: a skip link, the navigation (a menu on a phone), the language switcher,
+the theme store, and the index HTML's ``<html lang>``, title and plotly.js locale."""
+
+from __future__ import annotations
+
+import dash
+import flask
+from dash import Input, Output, dcc, html
+
+from dashboard import context, urlstate
+from dashboard.components import THEME
+from dashboard.i18n import LANGUAGES, _
+
+# Each language named in itself, so a reader finds theirs whatever the page's language.
+ENDONYMS = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
+LOCALE_SCRIPT = "/vendor/plotly-locale-{lang}.js"  # plotly.js's own (ru) and ours (kk); English needs none
+
+
+def navbar(lang: str = "en") -> html.Nav:
+    """The brand, the pages and the languages on one line; on a phone the pages fold behind a Menu button."""
+    links = [dcc.Link(_(page["name"], lang), href=urlstate.with_lang(page["relative_path"], lang),
+                      className="nav-link")
+             for page in sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)]
+    languages = html.Div([
+        html.A(ENDONYMS[code], id=f"lang-{code}", href=f"?lang={code}", lang=code, hrefLang=code,
+               className="lang-link" + (" current" if code == lang else ""),
+               **({"aria-current": "true"} if code == lang else {}))
+        for code in LANGUAGES], className="languages", role="group", **{"aria-label": _("Language", lang)})
+    return html.Nav([
+        html.A(_("kz-emigration", lang), href=urlstate.with_lang("/", lang), className="brand"),
+        html.Button([html.Span("☰", **{"aria-hidden": "true"}), " ", _("Menu", lang)], id="nav-toggle",
+                    className="nav-toggle", type="button", n_clicks=0,
+                    **{"aria-controls": "nav-links", "aria-expanded": "false"}),
+        html.Div(links, id="nav-links", className="nav-links"),
+        languages,
+    ], className="navbar", **{"aria-label": _("Pages", lang)})
+
+
+def layout() -> html.Div:
+    """The shell of the request's language (Dash asks for it once per page load)."""
+    lang = context.language(flask.request.args.get("lang") if flask.has_request_context() else None)
+    return html.Div([
+        html.A(_("Skip to main content", lang), href="#main", className="skip-link"),
+        navbar(lang),
+        html.Main(dash.page_container, id="main", className="page", tabIndex="-1"),
+        dcc.Store(id=THEME),
+        dcc.Store(id="page-title-sync"),
+    ], className="shell")
+
+
+# The menu opens and closes with its button, and closes when a page is chosen.
+NAV_JS = """function(clicks, pathname) {
+    const ctx = window.dash_clientside.callback_context;
+    const toggled = ctx.triggered.length && ctx.triggered[0].prop_id === 'nav-toggle.n_clicks';
+    const open = toggled && !document.getElementById('nav-links').classList.contains('open');
+    return [open ? 'nav-links open' : 'nav-links', open ? 'true' : 'false'];
+}"""
+
+# The language links lead to the page the reader is on, in the same state, in another language.
+LANGUAGE_JS = """function(pathname, search) {
+    return %s.map(function (code) {
+        const params = new URLSearchParams(window.location.search);
+        if (code === 'en') { params.delete('lang'); } else { params.set('lang', code); }
+        const query = params.toString();
+        return window.location.pathname + (query ? '?' + query : '');
+    });
+}""" % list(LANGUAGES)
+
+
+# The browser tab names the page in the reader's language: the page's own heading, then the site.
+TITLE_JS = """function(children) {
+    setTimeout(function () {
+        const heading = document.querySelector('#main h1');
+        const site = document.querySelector('.navbar .brand');
+        if (heading) { document.title = heading.textContent + (site ? ' · ' + site.textContent : ''); }
+    }, 0);
+    return window.dash_clientside.no_update;
+}"""
+
+
+def register(app: dash.Dash) -> None:
+    app.clientside_callback(NAV_JS, Output("nav-links", "className"), Output("nav-toggle", "aria-expanded"),
+                            Input("nav-toggle", "n_clicks"), Input("_pages_location", "pathname"))
+    app.clientside_callback(LANGUAGE_JS, *(Output(f"lang-{code}", "href") for code in LANGUAGES),
+                            Input("_pages_location", "pathname"), Input("_pages_location", "search"))
+    app.clientside_callback(TITLE_JS, Output("page-title-sync", "data"), Input("_pages_content", "children"))
+
+
+def localise_index(page: str, lang: str) -> str:
+    """The index HTML Dash renders, in the reader's language: ``<html lang>`` and plotly.js's locale script
+    for that language only (it registers itself when plotly.js loads)."""
+    page = page.replace("<html>", f'<html lang="{lang}">', 1)
+    if lang != "en":
+        page = page.replace("</head>", f'<script src="{LOCALE_SCRIPT.format(lang=lang)}"></script>\n</head>', 1)
+    return page
