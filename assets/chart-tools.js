@@ -121,13 +121,30 @@
     timer = setTimeout(fitAll, 120);
   });
 
+  // The chart in words: the server's alt text (layout.meta.alt) names the plot for screen readers and
+  // fills the block's "The chart in words" paragraph (an embed has it in its own aria-label already).
+  function describe(gd) {
+    var meta = gd.layout && gd.layout.meta;
+    var alt = meta && typeof meta.alt === "string" ? meta.alt : "";
+    if (!alt) { return; }
+    var block = gd.closest("figure.chart-block");
+    var text = block && block.querySelector(".chart-alt");
+    if (text && text.textContent !== alt) { text.textContent = alt; }
+    if (gd.getAttribute("aria-label") !== alt) {
+      gd.setAttribute("role", "img");
+      gd.setAttribute("aria-label", alt);
+    }
+  }
+
   // A chart drawn (or redrawn by a callback) is fitted once it is on screen (not while we adjust it).
   function watch(gd) {
     if (gd.__kzWatched || !gd.on) { return; }
     gd.__kzWatched = true;
     gd.on("plotly_afterplot", function () {
+      describe(gd);
       if (!gd.__kzBusy) { setTimeout(function () { fit(gd); }, 0); }
     });
+    describe(gd);
     fit(gd);
   }
   new MutationObserver(function (mutations) {

@@ -10,7 +10,7 @@ import flask
 from dash import Dash
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import components, context, routes, settings, shell
+from dashboard import components, compression, context, routes, settings, shared_cache, shell, static_files
 from dashboard.i18n import _
 from dashboard.pages import PAGES
 from dashboard.snapshots import Store
@@ -22,22 +22,38 @@ class DashboardApp(Dash):
     def interpolate_index(self, **kwargs):
         lang = context.language(flask.request.args.get("lang"))
         kwargs["title"] = _("Emigration from Kazakhstan", lang)
-        return shell.localise_index(super().interpolate_index(**kwargs), lang)
+        return shell.index_html(super().interpolate_index(**kwargs), lang, static_files.of(self.server),
+                                flask.request.path)
+
+    def _setup_plotlyjs(self):
+        # Dash would add the full plotly.js (4.8 MB) to every page; the pages load our partial bundle
+        # (dashboard/static/vendor/plotly-kz.min.js) as an external script instead, before dcc.Graph needs it.
+        self._plotlyjs_url = ""
 
 
 def create_app(data_dir: Path | str | None = None, assets_dir: Path | str | None = None) -> Dash:
     """A new app on the snapshots under ``data_dir`` (default: ``KZ_DATA_DIR``); reads no data until a
     request comes.  Each call gives an app with its own callbacks, routes and snapshot store."""
-    app = DashboardApp(__name__, use_pages=True, pages_folder="", assets_folder=str(assets_dir or settings.assets_dir()),
-               serve_locally=True, title=_("Emigration from Kazakhstan"), update_title=None,
-               suppress_callback_exceptions=True,
-               meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
+    assets = Path(assets_dir or settings.assets_dir())
+    static = static_files.StaticFiles(static_files.package_files(assets))
+    # The stylesheet and scripts at content-hashed URLs (Dash would link assets/ by modification time);
+    # plotly.js first, so window.Plotly exists when dcc.Graph loads.
+    app = DashboardApp(__name__, use_pages=True, pages_folder="", assets_folder=str(assets),
+                       include_assets_files=False, serve_locally=True, title=_("Emigration from Kazakhstan"),
+                       update_title=None, suppress_callback_exceptions=True,
+                       external_stylesheets=[static.url("style.css")],
+                       external_scripts=[static.url(name) for name in ("plotly-kz.js", "chart-tools.js",
+                                                                       "a11y.js")],
+                       meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     for page in PAGES:
         page.register(app)  # the page (in Dash's registry) and its callbacks, on this app
     components.register(app)
     shell.register(app)
     app.layout = shell.layout
     server = app.server
+    static_files.install(server, static)
+    shared_cache.install(server, static.digests)
+    compression.install(server)
     context.install(server, Store(Path(data_dir or settings.data_dir())))
     server.register_blueprint(routes.blueprint)
     hops = int(settings.get("KZ_TRUSTED_PROXIES"))

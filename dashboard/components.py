@@ -10,7 +10,7 @@ import dash
 import flask
 from dash import ALL, MATCH, Input, Output, State, dcc, html
 
-from dashboard import alttext, context, embeds, urlstate
+from dashboard import alttext, context, embeds, static_files, urlstate
 from dashboard.figures import theme as themes
 from dashboard.i18n import _, negotiate
 from dashboard.views import charts
@@ -22,13 +22,20 @@ THEME = "kz-theme"  # the store holding the reader's colour scheme (set in the b
 def graph_config(**extra) -> dict:
     """plotly.js config: map shapes from our own assets (never a CDN); no modebar (it covered titles and
     added six tab stops per chart: the chart's own Download PNG button replaces it), nothing sent to a cloud."""
-    return {"topojsonURL": dash.get_asset_url("topojson/"), "displaylogo": False, "responsive": True,
+    return {"topojsonURL": static_files.of().folder_url("topojson/world_110m.json"), "displaylogo": False,
+            "responsive": True,
             "displayModeBar": False, "showSendToCloud": False, **extra}
 
 
-def themed(fig, theme: str | None) -> dict:
-    """A figure in the reader's theme, for a dcc.Graph (light unless the store says dark)."""
-    return themes.apply(fig, theme if theme in themes.THEMES else "light")
+def themed(fig, theme: str | None, lang: str = "en") -> dict:
+    """A figure in the reader's theme, for a dcc.Graph (light unless the store says dark), carrying its text
+    alternative in ``layout.meta.alt`` (the embed's alt text; chart-tools.js shows it under the chart and
+    gives it to screen readers)."""
+    out = themes.apply(fig, theme if theme in themes.THEMES else "light")
+    if not isinstance(fig, dict):
+        meta = out["layout"].get("meta")
+        out["layout"]["meta"] = {**(meta if isinstance(meta, dict) else {}), "alt": alttext.alt_text(fig, lang)}
+    return out
 
 
 def height_style(fig) -> dict:
@@ -43,13 +50,27 @@ def dom_id(component_id: str | dict) -> str:
                                                                          separators=(",", ":"))
 
 
+def control(label: str, child, control_id: str, lang: str = "en", **attrs) -> html.Div:
+    """One labelled control: the label names the group (``aria-labelledby``), and ``assets/a11y.js`` gives
+    the label to what Dash 4 leaves unnamed inside it (option lists, a dropdown's focus target, a range
+    slider's number boxes, whose names come from the ``data-from-label`` / ``data-to-label`` here)."""
+    label_id = f"{control_id}-label"
+    extra = {"data-from-label": _("{label}: from", lang, label=label),
+             "data-to-label": _("{label}: to", lang, label=label)}
+    attrs = {"className": "control", "role": "group", "aria-labelledby": label_id, **extra, **attrs}
+    return html.Div([html.Div(label, id=label_id, className="control-label"), child], **attrs)
+
+
 def chart_block(graph_id: str | dict, source_id: str, *, height: str = "440px", extra=None, chart: str | None = None,
                 lang: str = "en") -> html.Figure:
     """A chart and, under it, its source line (filled by the page's callback from provenance), and for an
     embeddable ``chart`` (an id of ``views.charts``) its Download CSV link and Embed button."""
     tools = []
+    table = []
     if chart:
         spec = charts.registry(context.snapshot())[chart]
+        table = [html.A(_("Open the data as a table", lang), id={"type": "chart-table", "chart": chart},
+                        href=urlstate.with_lang(spec.table_url(spec.defaults()), lang))]
         panel = f"embed-panel-{chart.replace('/', '-')}"
         tools = [html.Div([
             html.A(_("Download CSV", lang), id={"type": "chart-data", "chart": chart},
@@ -62,11 +83,14 @@ def chart_block(graph_id: str | dict, source_id: str, *, height: str = "440px", 
             html.Div(html.Div(id={"type": "embed-panel", "chart": chart}, hidden=True), id=panel,
                      className="embed-panel")]
     return html.Figure([
-        dcc.Loading(dcc.Graph(id=graph_id, config=graph_config(), style={"height": height}), type="dot",
+        dcc.Loading(dcc.Graph(id=graph_id, config=graph_config(locale=lang), style={"height": height}), type="dot",
                     delay_show=300),
         html.Figcaption(id=source_id, className="source-line"),
         *tools,
         *(extra or []),
+        # The chart in words (filled from the figure's meta.alt by chart-tools.js) and its rows as a table.
+        html.Details([html.Summary(_("The chart in words", lang)), html.P(className="chart-alt"), *table],
+                     className="chart-text"),
     ], className="chart-block")
 
 
@@ -87,26 +111,42 @@ def update_data_links(queries, ids):
     return hrefs
 
 
+def update_table_links(queries, ids, langs=()):
+    """Each chart's "as a table" link opens the data explorer on the rows the chart draws."""
+    registry = charts.registry(context.snapshot())
+    query = _page_query(queries)
+    lang = negotiate(next((v for v in langs or () if v), None))
+    hrefs = []
+    for ident in ids:
+        chart = registry[ident["chart"]]
+        values, _n = urlstate.parse(query, chart.params, strict=False)
+        hrefs.append(urlstate.with_lang(chart.table_url(values), lang))
+    return hrefs
+
+
 def open_embed(n_clicks, queries, ident, lang="en"):
     """The snippet for the view on screen: iframe, resize script, and alt text from the data (a second click
     closes the panel)."""
     if not n_clicks or n_clicks % 2 == 0:
         return dash.no_update, True, "false"
-    lang = negotiate(lang)
+    # The page's language store (a list: the pattern matches the one page on screen).
+    lang = negotiate(next((v for v in lang if v), None) if isinstance(lang, list) else lang)
     snap = context.snapshot()
     chart = charts.registry(snap)[ident["chart"]]
     values, _n = urlstate.parse(_page_query(queries), chart.params, strict=False)
+    # The embed in the reader's language: an editor on the Russian page gets a Russian chart and alt text.
     query = urlstate.encode(values, chart.params)
-    alt = alttext.alt_text(chart.figure(values, snap, "en"))
+    alt = alttext.alt_text(chart.figure(values, snap, lang), lang)
     base = flask.request.host_url.rstrip("/")
-    code = embeds.snippet(base, chart, query, alt)
+    code = embeds.snippet(base, chart, query, alt, lang)
+    preview = f"/embed/{chart.id}{urlstate.with_lang(query, lang)}"
     return [
         html.Label(_("Paste into your article (the script once per page):", lang), htmlFor=f"embed-code-{chart.id}"),
         dcc.Textarea(id=f"embed-code-{chart.id}", value=code, readOnly=True, className="embed-code",
                      style={"width": "100%", "height": "7.5rem"}),
         html.P([html.Strong(_("Alt text: ", lang)), alt], className="embed-alt"),
-        html.P([_("Preview: ", lang), html.A(f"/embed/{chart.id}{query}", href=f"/embed/{chart.id}{query}",
-                                              target="_blank", rel="noopener")], className="note"),
+        html.P([_("Preview: ", lang), html.A(preview, href=preview, target="_blank", rel="noopener")],
+               className="note"),
     ], False, "true"
 
 
@@ -129,6 +169,12 @@ def register(app: dash.Dash) -> None:
         Input({"type": "url-query", "page": ALL}, "data"),
         State({"type": "chart-data", "chart": ALL}, "id"),
     )(update_data_links)
+    app.callback(
+        Output({"type": "chart-table", "chart": ALL}, "href"),
+        Input({"type": "url-query", "page": ALL}, "data"),
+        State({"type": "chart-table", "chart": ALL}, "id"),
+        State({"type": "page-lang", "page": ALL}, "data"),
+    )(update_table_links)
     app.callback(
         Output({"type": "embed-panel", "chart": MATCH}, "children"),
         Output({"type": "embed-panel", "chart": MATCH}, "hidden"),

@@ -65,10 +65,13 @@ def _translator(lang: str) -> gettext.NullTranslations:
     return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
 
 
-# Short English names where the ISO 3166 name is long; translations still key on the ISO name.
-_SHORT_EN = {"RUS": "Russia", "KOR": "South Korea", "MDA": "Moldova", "USA": "United States",
-             "GBR": "United Kingdom", "IRN": "Iran", "SYR": "Syria", "VNM": "Vietnam", "BOL": "Bolivia",
-             "XKX": "Kosovo"}
+# Short names where the ISO 3166 name is a long official form ("Russian Federation", "Korea, Republic of").
+# They are messages of our own catalogue, so Russian and Kazakh get the short forms their press and the BNS
+# use (Россия / Ресей, США / АҚШ, Кыргызстан / Қырғызстан); every other name is pycountry's ISO translation.
+_SHORT = {"RUS": N_("Russia"), "KOR": N_("South Korea"), "PRK": N_("North Korea"), "MDA": N_("Moldova"),
+          "USA": N_("United States"), "GBR": N_("United Kingdom"), "IRN": N_("Iran"), "SYR": N_("Syria"),
+          "VNM": N_("Vietnam"), "BOL": N_("Bolivia"), "VEN": N_("Venezuela"), "LAO": N_("Laos"),
+          "KGZ": N_("Kyrgyzstan"), "TZA": N_("Tanzania"), "XKX": N_("Kosovo")}
 # The country groups BNS releases publish totals for (in kz-destinations): not countries, never
 # drawn on the map nor ranked among countries.
 GROUPS = {"CIS": N_("CIS countries"), "NON-CIS": N_("Non-CIS countries")}
@@ -82,9 +85,12 @@ def country_name(iso3: str, lang: str = "en") -> str:
     """A short display name in ``lang``; groups (CIS, NON-CIS) go through the translation function."""
     if iso3 in GROUPS:
         return _(GROUPS[iso3], lang)
+    short = _SHORT.get(iso3)
+    if short and (lang == "en" or _(short, lang) != short):
+        return _(short, lang)
     country = pycountry.countries.get(alpha_3=iso3)
     if country is None:
-        return _SHORT_EN.get(iso3, iso3)
+        return _(short, lang) if short else iso3
     if lang == "en":
-        return _SHORT_EN.get(iso3) or getattr(country, "common_name", None) or country.name
+        return getattr(country, "common_name", None) or country.name
     return _translator(lang).gettext(country.name)

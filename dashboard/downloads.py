@@ -13,20 +13,24 @@ import zipfile
 
 import pandas as pd
 
-from dashboard import datasets, explorer_filters, urlstate
-from dashboard.i18n import _
+from dashboard import datasets, explorer_filters, formatting, urlstate
+from dashboard.i18n import LANGUAGES, _
 from dashboard.snapshots import Snapshot
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 BOM_PARAM = urlstate.Param("bom", "flag", False, help="1 adds a UTF-8 byte-order mark for Excel")
+# The language of the descriptions in .meta.json and the ZIP's README; the CSV itself (column names,
+# codes, figures) is the same in every language, so scripts never depend on it.
+LANG_PARAM = urlstate.Param("lang", "choice", "en", choices=LANGUAGES,
+                            help="language of .meta.json and README.txt descriptions: en, ru or kk")
 # Fixed timestamp inside ZIPs so identical content gives identical bytes (and ETags).
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
 def params(name: str) -> tuple[urlstate.Param, ...]:
-    return (*explorer_filters.PARAMS_FOR(name), BOM_PARAM)
+    return (*explorer_filters.PARAMS_FOR(name), BOM_PARAM, LANG_PARAM)
 
 
 def filtered(name: str, values: dict, snap: Snapshot) -> pd.DataFrame:
@@ -66,45 +70,53 @@ def _dtype_name(series: pd.Series) -> str:
     return "string"
 
 
-def metadata(name: str, snap: Snapshot, *, query: str = "") -> dict:
-    """Columns, units, sources, licences, dates and revisions of a dataset, from its provenance files."""
+def metadata(name: str, snap: Snapshot, *, query: str = "", lang: str = "en") -> dict:
+    """Columns, units, sources, licences, dates and revisions of a dataset, from its provenance files.
+    Descriptions are in ``lang``; names (dataset, columns, producers, publication titles) never change."""
     spec = datasets.DATASETS[name]
     df = datasets.built(name, snap)
     provs = datasets.provenance(name, snap)
     return {
         "dataset": name,
-        "title": spec.title,
+        "language": lang,
+        "title": _(spec.title, lang),
         "url": f"/data/{name}.csv{query}",
-        "columns": [{"name": col, "type": _dtype_name(df[col]), "description": desc}
+        "columns": [{"name": col, "type": _dtype_name(df[col]), "description": _(desc, lang)}
                     for col, desc in spec.columns.items()],
         "sources": [{"producer": p.producer, "title": p.title, "url": p.url, "licence": p.licence,
                      "date_accessed": p.date_accessed, "date_published": p.date_published, "revision": p.revision,
-                     "definition": p.definition, "caveats": list(p.caveats)} for p in provs],
+                     "definition": _(p.definition, lang), "caveats": [_(c, lang) for c in p.caveats]}
+                    for p in provs],
         "licence": "; ".join(dict.fromkeys(p.licence for p in provs)),
         "data_as_of": max(p.as_of for p in provs),
-        "citation": citation(name, snap),
+        "citation": citation(name, snap, lang),
         "filters": {p.name: p.allowed() for p in params(name)},
     }
 
 
-def citation(name: str, snap: Snapshot) -> str:
+def citation(name: str, snap: Snapshot, lang: str = "en") -> str:
     provs = datasets.provenance(name, snap)
     sources = "; ".join(dict.fromkeys(p.producer for p in provs))
     as_of = max(p.as_of for p in provs)
-    return _("kz-emigration, dataset '{name}' ({title}). Sources: {sources}. Data as of {date}.",
-             name=name, title=datasets.DATASETS[name].title, sources=sources, date=as_of)
+    return _("kz-emigration, dataset '{name}' ({title}). Sources: {sources}. Data as of {date}.", lang,
+             name=name, title=_(datasets.DATASETS[name].title, lang), sources=sources,
+             date=formatting.date(as_of, lang))
 
 
 def readme(meta: dict) -> str:
-    lines = [meta["title"], "=" * len(meta["title"]), "", "Cite as:", meta["citation"], "",
-             f"Licence: {meta['licence']}", f"Data as of: {meta['data_as_of']}", "", "Columns:"]
+    """README.txt of the ZIP, in the metadata's language."""
+    lang = meta.get("language", "en")
+    lines = [meta["title"], "=" * len(meta["title"]), "", _("Cite as:", lang), meta["citation"], "",
+             _("Licence: {licence}", lang, licence=meta["licence"]),
+             _("Data as of: {date}", lang, date=formatting.date(meta["data_as_of"], lang)), "", _("Columns:", lang)]
     lines += [f"  {c['name']} ({c['type']}): {c['description']}" for c in meta["columns"]]
-    lines += ["", "Sources:"]
+    lines += ["", _("Sources:", lang)]
     for s in meta["sources"]:
         lines += [f"  - {s['producer']}: {s['title']}", f"    {s['url']}",
-                  f"    licence {s['licence']}; published {s['date_published']}; accessed {s['date_accessed']}; "
-                  f"revision {s['revision']}"]
-        lines += [f"    note: {c}" for c in s["caveats"]]
+                  "    " + _("licence {licence}; published {published}; accessed {accessed}; revision {revision}",
+                            lang, licence=s["licence"], published=s["date_published"],
+                            accessed=s["date_accessed"], revision=s["revision"])]
+        lines += ["    " + _("note: {note}", lang, note=c) for c in s["caveats"]]
     return "\n".join(lines) + "\n"
 
 
@@ -125,7 +137,7 @@ def filename(name: str, values: dict, suffix: str) -> str:
     parts = [name]
     for param in params(name):
         value = values.get(param.name)
-        if param.name == "bom" or value is None or value == param.default:
+        if param.name in ("bom", "lang") or value is None or value == param.default:
             continue
         # Letters, digits and "-" only ("-value" stays: it says descending); the rest becomes "-".
         text = re.sub(r"[^A-Za-z0-9-]+", "-", param.encode(value)).rstrip("-")
@@ -142,9 +154,9 @@ def body(name: str, suffix: str, values: dict, snap: Snapshot) -> tuple[bytes, s
 
 def _build(name: str, suffix: str, values: dict, query: str, snap: Snapshot) -> tuple[bytes, str]:
     if suffix == ".meta.json":
-        meta = metadata(name, snap, query=query)
+        meta = metadata(name, snap, query=query, lang=values["lang"])
         return (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode(), "application/json"
     rows = filtered(name, values, snap)
     if suffix == ".csv":
         return csv_bytes(rows, bom=values["bom"]), "text/csv"
-    return zip_bytes(name, rows, metadata(name, snap, query=query)), "application/zip"
+    return zip_bytes(name, rows, metadata(name, snap, query=query, lang=values["lang"])), "application/zip"

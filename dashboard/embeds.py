@@ -20,16 +20,15 @@ from typing import Any, Mapping
 
 import jinja2
 
-from dashboard import alttext, datasets, provenance, urlstate
+from dashboard import alttext, datasets, formatting, provenance, urlstate
 from dashboard.figures import theme as themes
-from dashboard.i18n import N_, _, negotiate
+from dashboard.i18n import N_, _, negotiate, plotly_locale_file
 from dashboard.snapshots import Snapshot, Store
+from dashboard.shared_cache import SharedCache
+from dashboard.static_files import StaticFiles
 from dashboard.views.charts import Chart
 
 THEMES = ("light", "dark", "auto")
-PLOTLY_JS = "/embed-static/plotly.min.js"
-CHART_TOOLS_JS = "/assets/chart-tools.js"
-TOPOJSON = "/assets/topojson/"
 DATE = r"\d{4}-\d{2}-\d{2}"
 NOTICES_MARK = "<!--kz-notices-->"  # where a request's own notices go into a cached page
 
@@ -56,12 +55,27 @@ def iframe_html(url: str, title: str, chart_id: str, query: str, height: int = 5
 
 
 def snippet(base_url: str, chart: Chart, query: str, alt: str, lang: str = "en") -> str:
-    """What an editor pastes: the responsive iframe, the one-time resize script, and alt text."""
+    """What an editor pastes: the responsive iframe (in ``lang``), the one-time resize script, and alt text.
+    ``query`` is the chart's canonical query: the iframe's id (which the resize script matches) never
+    depends on the language."""
     return "\n".join([
-        iframe_html(f"{base_url}/embed/{chart.id}{query}", chart.title_in(lang), chart.id, query),
+        iframe_html(f"{base_url}/embed/{chart.id}{urlstate.with_lang(query, lang)}", chart.title_in(lang),
+                    chart.id, query),
         f'<script src="{base_url}/embed-resize.js" defer></script>',
-        f"<!-- {_('Alt text', lang)}: {html.escape(alt)} -->",
+        "<!-- " + _("Alt text: {alt}", lang, alt=html.escape(alt)) + " -->",
     ])
+
+
+def oembed_html(base_url: str, chart: Chart, query: Mapping[str, Any], height: int) -> tuple[str, str]:
+    """(title, iframe markup) for an oEmbed reply on a page or embed URL: its parameters in canonical form
+    (the iframe's id is the one the embed page gives itself), in the URL's language."""
+    lang = negotiate(query.get("lang"))
+    params = (*chart.params, *embed_params())
+    values, _notices = urlstate.parse(query, params, strict=False, ignore=("lang",), lang=lang)
+    full = urlstate.with_lang(urlstate.encode(values, params), lang)
+    return chart.title_in(lang), (iframe_html(f"{base_url}/embed/{chart.id}{full}", chart.title_in(lang), chart.id,
+                                              urlstate.encode(values, chart.params), height)
+                                  + f'<script src="{base_url}/embed-resize.js" defer></script>')
 
 
 @functools.lru_cache(maxsize=1)
@@ -85,19 +99,20 @@ def _pin(values: dict, store: Store, current: Snapshot, lang: str, notices: list
         dt.date.fromisoformat(asked)
     except ValueError:
         notices.append(_("'{value}' is not a date (YYYY-MM-DD); showing the current data (as of {current}).", lang,
-                         value=asked[:10], current=current.date))
+                         value=asked[:10], current=formatting.date(current.date, lang)))
         values["as_of"] = None
         return current
     found = store.on_or_before(asked)
     if found is None:
         notices.append(_("No data was published on or before {date}; showing the current data (as of {current}).",
-                         lang, date=asked, current=current.date))
+                         lang, date=asked, current=formatting.date(current.date, lang)))
         values["as_of"] = None
         return current
     return store.get(found)
 
 
-def render(chart: Chart, query: Mapping[str, Any], store: Store) -> Rendered:
+def render(chart: Chart, query: Mapping[str, Any], store: Store, static: StaticFiles,
+           shared: SharedCache | None = None) -> Rendered:
     """The embed page for ``/embed/<chart>?query``, built once per snapshot and canonical parameters.
 
     Leniently parsed: a bad or repeated parameter falls back (to its default, or its last value) with a
@@ -115,7 +130,10 @@ def render(chart: Chart, query: Mapping[str, Any], store: Store) -> Rendered:
     # The page is cached by its canonical parameters alone; what this request got wrong is written into it
     # as a notice, so junk queries neither evict real embeds nor cost a render each.
     key = (chart.id, urlstate.encode(values, (*chart.params, *embed_params())), lang, current.id)
-    page = snap.cached("embed", key, lambda: _page(chart, values, snap, current, lang))
+    build = functools.partial(_page, chart, values, snap, current, lang, static)
+    if shared is not None:  # built once by any worker or instance (Redis), then kept in this process too
+        build = functools.partial(shared.text, shared.key("embed", snap.id, key), build)
+    page = snap.cached("embed", key, build)
     if not notices:
         return Rendered(200, page)
     extra = "".join(f'<p class="notice" role="status">{html.escape(n)}</p>\n' for n in notices)
@@ -151,14 +169,14 @@ def hidden_fields(chart: Chart, values: Mapping, lang: str) -> list[tuple[str, s
     return fields + ([("lang", lang)] if lang != "en" else [])
 
 
-def _page(chart: Chart, values: Mapping, snap: Snapshot, current: Snapshot, lang: str) -> str:
+def _page(chart: Chart, values: Mapping, snap: Snapshot, current: Snapshot, lang: str, static: StaticFiles) -> str:
     notices: list[str] = []
     fig = chart.figure(values, snap, lang)
     if chart.caption:
         notices.insert(0, chart.caption(snap, lang))
     if snap is not current:
         notices.append(_("Pinned to the data as of {date}; newer data exists (as of {current}).", lang,
-                         date=snap.date, current=current.date))
+                         date=formatting.date(snap.date, lang), current=formatting.date(current.date, lang)))
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
     # Notes a figure carries for its reader (e.g. "net migration is hidden on a log scale").
     notices += [str(n) for n in meta.get("notices", ()) or ()]
@@ -183,7 +201,10 @@ def _page(chart: Chart, values: Mapping, snap: Snapshot, current: Snapshot, lang
         png=_("Download PNG", lang), png_name=chart.id.replace("/", "-"),
         figure_json=_script_json(shown), dark_patch=_script_json(themes.patch(light, dark)
                                                                  if values["theme"] == "auto" else []),
-        height=height, topojson=TOPOJSON, plotly_js=PLOTLY_JS, chart_tools_js=CHART_TOOLS_JS)
+        height=height, topojson=static.folder_url("topojson/world_110m.json"),
+        plotly_js=static.url("plotly-kz.js"),
+        chart_tools_js=static.url("chart-tools.js"), embed_js=static.url("embed.js"),
+        locale_js=static.url(plotly_locale_file(lang)) if plotly_locale_file(lang) else None)
 
 
 def _script_json(value) -> jinja2.utils.markupsafe.Markup:

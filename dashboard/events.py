@@ -2,7 +2,7 @@
 
 ``date`` is ``YYYY-MM`` (or ``YYYY`` where the source gives only the year).  ``label`` is the short
 text drawn on the chart, ``note`` the one-line description shown on hover and under the chart.
-Labels and notes are English message ids: pages pass them through ``i18n._`` with the reader's language.
+Labels, notes and sources are English message ids: pages pass them through ``i18n._`` with the reader's language.
 """
 
 from __future__ import annotations
@@ -46,15 +46,16 @@ class Event:
 EVENTS: tuple[Event, ...] = (
     Event("2014", N_("Couple leaves for Kyiv"),
           N_("A couple of Kazakh political emigrants from Aktobe moves to Kyiv, Ukraine, in 2014 (month not given)."),
-          "CABAR.asia, \"A Promised Land: How Kazakh Political Emigrants Live in Ukraine\" (2020)"),
+          N_("CABAR.asia, \"A Promised Land: How Kazakh Political Emigrants Live in Ukraine\" (2020)")),
     Event("2019-11", N_("KZ-UA extradition deal"),
           N_("Kazakhstan's Senate ratifies the Kazakhstan-Ukraine extradition agreement (7 November 2019)."),
-          "CABAR.asia, \"A Promised Land: How Kazakh Political Emigrants Live in Ukraine\" (2020); "
-          "Kazinform, 7 November 2019"),
+          N_("CABAR.asia, \"A Promised Land: How Kazakh Political Emigrants Live in Ukraine\" (2020); "
+             "Kazinform, 7 November 2019")),
     Event("2022-01", N_("January unrest"),
           N_("Protests and unrest across Kazakhstan, \"Qandy Qantar\" (Bloody January), early January 2022."),
-          "Reuters and RFE/RL reports, January 2022"),
+          N_("Reuters and RFE/RL reports, January 2022")),
     Event("2022-09", N_("Arrivals from Russia"),
           N_("People arrive from Russia after Russia announces a mobilisation on 21 September 2022."),
-          "Kazakhstan's Ministry of Internal Affairs statements, as reported by the press, September-October 2022"),
+          N_("Kazakhstan's Ministry of Internal Affairs statements, as reported by the press, "
+             "September-October 2022")),
 )

@@ -14,11 +14,11 @@ import re
 from typing import Iterable
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
-from dashboard.i18n import _, negotiate
+from dashboard.i18n import N_, _, negotiate
 
 # The CLDR locale each interface language formats with.
 _LOCALES = {"en": "en_GB", "ru": "ru", "kk": "kk"}
@@ -29,6 +29,14 @@ GAP = "–"  # shown where there is no figure
 @functools.lru_cache(maxsize=8)
 def locale(lang: str) -> Locale:
     return Locale.parse(_LOCALES[negotiate(lang)])
+
+
+def separators(lang: str = "en") -> str:
+    """plotly's ``layout.separators`` (decimal mark, then thousands separator) for the language, so tick
+    labels read as the text does: ".," in English, ", " (a no-break space) in Russian and Kazakh."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return get_decimal_symbol(locale(lang)) + get_group_symbol(locale(lang))
 
 
 def is_number(value) -> bool:
@@ -42,11 +50,16 @@ def number(value, lang: str = "en", *, decimals: int | None = None, max_decimals
     value = float(value)
     if max_decimals is not None:
         pattern = "#,##0" + ("." + "#" * max_decimals if max_decimals else "")
-        return format_decimal(round(value, max_decimals), format=pattern, locale=locale(lang))
+        return _minus(format_decimal(round(value, max_decimals), format=pattern, locale=locale(lang)))
     if decimals is None:
         decimals = 0 if value.is_integer() else 2
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(round(value, decimals), format=pattern, locale=locale(lang))
+    return _minus(format_decimal(round(value, decimals), format=pattern, locale=locale(lang)))
+
+
+def _minus(text: str) -> str:
+    """CLDR writes a hyphen-minus for negatives; the text shows a real minus sign (−4.84), as ``signed`` does."""
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def signed(value, lang: str = "en") -> str:
@@ -86,13 +99,20 @@ def compact(value, lang: str = "en") -> str:
 
 # The CLDR ordinal plural category of a number -> its English message ("1st", "2nd", "3rd", "4th").
 # Russian and Kazakh have one category; their catalogues give "{n}-е" / "{n}-ші" style forms.
-_ORDINALS = {"one": "{n}st", "two": "{n}nd", "few": "{n}rd", "other": "{n}th"}
+# By CLDR's ordinal rule of the language (Babel); Russian and Kazakh have only the "other" form: "{n}-е"
+# (with the noun after it: "3-е место") and "{n}-" (written onto the noun: "3-орын").
+_ORDINALS = {"one": N_("{n}st"), "two": N_("{n}nd"), "few": N_("{n}rd"), "other": N_("{n}th")}
 
 
 def ordinal(n: int, lang: str = "en") -> str:
     """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd" (by the language's CLDR ordinal rule)."""
     form = locale(lang).ordinal_form(int(n))
     return _(_ORDINALS.get(form, _ORDINALS["other"]), lang, n=int(n))
+
+
+def place(n: int, lang: str = "en") -> str:
+    """A rank standing alone (an axis tick, a list): "3rd place", "3-е место", "3-орын"."""
+    return _("{ordinal} place", lang, ordinal=ordinal(n, lang))
 
 
 def join(items: Iterable[str], lang: str = "en") -> str:
@@ -123,9 +143,13 @@ def years(values: Iterable[int], lang: str = "en") -> str:
 
 
 def date(value: str | dt.date, lang: str = "en") -> str:
-    """An ISO date as the language writes it ("13 March 2026"); a bare year or year-month stays as given."""
+    """An ISO date as the language writes it: "2026-03-13" -> "13 March 2026" / "13 марта 2026 г." /
+    "2026 ж. 13 наурыз"; a year-month "2026-07" -> "July 2026" / "июль 2026 г."; anything else as given."""
     if isinstance(value, str):
-        if len(value) != 10:
+        if re.fullmatch(r"\d{4}-\d{2}", value):
+            year, month = (int(x) for x in value.split("-"))
+            return format_skeleton("yMMMM", dt.date(year, month, 1), locale=locale(lang))
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             return value
         value = dt.date.fromisoformat(value)
     return format_date(value, "long", locale=locale(lang))

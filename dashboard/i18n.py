@@ -32,6 +32,14 @@ def negotiate(requested: Any) -> str:
     return requested if isinstance(requested, str) and requested in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def plotly_locale_file(lang: str) -> str | None:
+    """The static file (``static_files``) of plotly.js's locale for ``lang`` (month names, number and date
+    formats in charts): plotly.js's own Russian one and ours for Kazakh (plotly.js has none).  English is
+    built in; a page loads only its own language's file."""
+    lang = negotiate(lang)
+    return None if lang == DEFAULT_LANGUAGE else f"plotly-locale-{lang}.js"
+
+
 def from_accept_language(header: str | None) -> str:
     """The reader's browser preference (``Accept-Language: ru-KZ,ru;q=0.9,en;q=0.8``) among ours, else English."""
     from werkzeug.datastructures import LanguageAccept

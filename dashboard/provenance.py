@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from dashboard import formatting
 from dashboard.i18n import _
 
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -114,4 +115,4 @@ def source_line(provs: list[Provenance] | Provenance, lang: str = "en", revision
         if label not in parts:
             parts.append(label)
     as_of = max(p.as_of for p in provs)
-    return _("Source: {sources}. Data as of {date}.", lang, sources="; ".join(parts), date=as_of)
+    return _("Source: {sources}. Data as of {date}.", lang, sources="; ".join(parts), date=formatting.date(as_of, lang))

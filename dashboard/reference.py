@@ -36,7 +36,8 @@ def url_parameters() -> str:
     rows.append((f"`{explorer.PATH}`", "`dataset`", explorer_filters.DATASET.allowed(),
                  f"`{explorer_filters.DATASET.default}`"))
     rows.append((f"`{explorer.PATH}`", "(filters)", "the filters of the chosen dataset (see *Downloading the data*)", ""))
-    rows.append(("every page", "`lang`", "en | ru | kk", "`en`"))
+    rows.append(("every page", "`lang`", " | ".join(i18n.LANGUAGES),
+                 "the one chosen earlier in the visit, else the browser's (`Accept-Language`), else `en`"))
     return _table(("page", "parameter", "allowed", "default"), rows)
 
 

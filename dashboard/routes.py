@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import flask
-import plotly
 
-from dashboard import context, datasets, downloads, embeds, settings, urlstate
+from dashboard import compression, context, datasets, downloads, embeds, settings, shared_cache, static_files, urlstate
 from dashboard.views import charts
 
 CACHE_CONTROL = "public, max-age=600, stale-while-revalidate=86400"
-STATIC = Path(__file__).resolve().parent / "static"
 _SUFFIXES = (".meta.json", ".csv", ".zip")
 
 blueprint = flask.Blueprint("kz", __name__)
@@ -48,6 +45,8 @@ def cacheable(response: flask.Response, body: bytes) -> flask.Response:
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.headers["Cache-Control"] = CACHE_CONTROL
     response.headers["Access-Control-Allow-Origin"] = "*"
+    if response.mimetype in compression.TEXT_TYPES:  # compressed once per content, not per request
+        response = compression.negotiated(response, context.snapshot(), body)
     return response.make_conditional(flask.request)
 
 
@@ -84,7 +83,7 @@ def embed_chart(chart_id: str = "", claim_id: str = "") -> flask.Response:
     # An embed never refuses its reader: a repeated parameter is passed on as a list (the last value wins,
     # with a notice), like any other value it cannot honour.
     query = {k: v[0] if len(v) == 1 else v for k, v in flask.request.args.to_dict(flat=False).items()}
-    rendered = embeds.render(chart, query, context.store())
+    rendered = embeds.render(chart, query, context.store(), static_files.of(), shared_cache.of())
     raw = rendered.body.encode("utf-8")
     return cacheable(flask.Response(raw, mimetype="text/html"), raw)
 
@@ -114,47 +113,34 @@ def oembed() -> flask.Response:
         chart = charts.for_page(snap, parts.path)
     if chart is None:
         return plain(404, f"no embed for {url}")
-    query = ("?" + parts.query) if parts.query else ""
     height = min(maxheight or 500, 500)
     width = maxwidth or 600
+    title, markup = embeds.oembed_html(host, chart, dict(parse_qsl(parts.query)), height)
     return flask.jsonify({
         "version": "1.0", "type": "rich", "provider_name": "kz-emigration", "provider_url": host + "/",
-        "title": chart.title_in(), "width": width, "height": height,
-        "html": embeds.iframe_html(f"{host}/embed/{chart.id}{query}", chart.title_in(), chart.id, query, height)
-        + f'<script src="{host}/embed-resize.js" defer></script>',
+        "title": title, "width": width, "height": height, "html": markup,
     })
 
 
-def static_file(path: Path, mimetype: str) -> flask.Response:
-    raw = path.read_bytes()
-    return cacheable(flask.Response(raw, mimetype=mimetype), raw)
+# Addresses of earlier releases, still in cached embed pages (their HTML may be kept up to a day): each
+# leads to today's file at its hashed address.
+MOVED = {"/embed-static/plotly.min.js": "plotly-kz.js", "/vendor/plotly-locale-ru.js": "plotly-locale-ru.js",
+         "/vendor/plotly-locale-kk.js": "plotly-locale-kk.js", "/embed.js": "embed.js"}
 
 
 @blueprint.route("/embed-static/plotly.min.js")
-def plotly_js() -> flask.Response:
-    return static_file(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", "text/javascript")
-
-
-VENDOR = STATIC / "vendor"
-VENDOR_FILES = {"plotly-locale-ru.js", "plotly-locale-kk.js"}
-
-
-@blueprint.route("/vendor/<name>")
-def vendor(name: str) -> flask.Response:
-    """Third-party files the app ships itself (plotly.js's locales), never fetched from a CDN."""
-    if name not in VENDOR_FILES:
-        return plain(404, f"unknown file '{name[:40]}'")
-    return static_file(VENDOR / name, "text/javascript")
-
-
+@blueprint.route("/vendor/plotly-locale-ru.js")
+@blueprint.route("/vendor/plotly-locale-kk.js")
 @blueprint.route("/embed.js")
-def embed_js() -> flask.Response:
-    return static_file(STATIC / "embed.js", "text/javascript")
+def moved() -> flask.Response:
+    return flask.redirect(static_files.of().url(MOVED[flask.request.path]), code=301)
 
 
 @blueprint.route("/embed-resize.js")
 def embed_resize_js() -> flask.Response:
-    return static_file(STATIC / "embed-resize.js", "text/javascript")
+    """The script editors paste beside their iframes: a stable address (it is in published articles), so
+    cached for ten minutes only."""
+    return static_files.of().response("", "embed-resize.js")
 
 
 @blueprint.after_app_request

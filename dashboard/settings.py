@@ -24,6 +24,8 @@ SETTINGS = (
     Setting("WEB_CONCURRENCY", "2", "gunicorn worker processes (Procfile)."),
     Setting("GUNICORN_THREADS", "4", "gunicorn threads per worker (Procfile)."),
     Setting("KZ_EMBED_FRAME_ANCESTORS", "*", "Who may frame /embed/* pages (CSP frame-ancestors), space-separated."),
+    Setting("REDIS_URL", "", "Redis shared by every worker and instance for rendered embeds and chart replies "
+            "(e.g. redis://localhost:6379/0); empty: each process keeps its own."),
     Setting("KZ_TRUSTED_PROXIES", "0", "How many reverse proxies in front of the app to trust for X-Forwarded-Proto, "
             "-Host, -Port and -Prefix (0: none; 1 behind one TLS-terminating proxy)."),
 )

@@ -3,24 +3,40 @@ the theme store, and the index HTML's ``<html lang>``, title and plotly.js local
 
 from __future__ import annotations
 
+import json
+import re
+
 import dash
 import flask
 from dash import Input, Output, dcc, html
 
 from dashboard import context, urlstate
 from dashboard.components import THEME
-from dashboard.i18n import LANGUAGES, _
+from dashboard.i18n import LANGUAGES, _, plotly_locale_file
+from dashboard.static_files import StaticFiles
 
 # Each language named in itself, so a reader finds theirs whatever the page's language.
 ENDONYMS = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
-LOCALE_SCRIPT = "/vendor/plotly-locale-{lang}.js"  # plotly.js's own (ru) and ours (kk); English needs none
+
+
+def scripts(page: dict | None) -> tuple:
+    """What a page's HTML loads beyond Dash's core: its component libraries, and plotly.js if it draws charts."""
+    page = page or {}
+    return tuple(page.get("libraries", ())), page.get("charts", True)
+
+
+def page_at(path: str) -> dict | None:
+    return next((p for p in dash.page_registry.values() if p["path"] == path), None)
+
+
+def pages() -> list[dict]:
+    return sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)
 
 
 def navbar(lang: str = "en") -> html.Nav:
     """The brand, the pages and the languages on one line; on a phone the pages fold behind a Menu button."""
     links = [dcc.Link(_(page["name"], lang), href=urlstate.with_lang(page["relative_path"], lang),
-                      className="nav-link")
-             for page in sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)]
+                      className="nav-link", id=f"nav-link-{i}") for i, page in enumerate(pages())]
     languages = html.Div([
         html.A(ENDONYMS[code], id=f"lang-{code}", href=f"?lang={code}", lang=code, hrefLang=code,
                className="lang-link" + (" current" if code == lang else ""),
@@ -60,7 +76,7 @@ NAV_JS = """function(clicks, pathname) {
 LANGUAGE_JS = """function(pathname, search) {
     return %s.map(function (code) {
         const params = new URLSearchParams(window.location.search);
-        if (code === 'en') { params.delete('lang'); } else { params.set('lang', code); }
+        params.set('lang', code);  // explicit, so it also overrides the language remembered for the visit
         const query = params.toString();
         return window.location.pathname + (query ? '?' + query : '');
     });
@@ -78,7 +94,22 @@ TITLE_JS = """function(children) {
 }"""
 
 
+# A page whose HTML loads other scripts than the current one's (index_html) is reached by a full load, not
+# in place: each link's `refresh` follows the page the reader is on.
+REFRESH_JS = """function(pathname) {
+    const groups = %s;
+    const paths = %s;
+    const here = JSON.stringify(groups[pathname] || groups['/']);
+    return paths.map(function (path) { return JSON.stringify(groups[path]) !== here; });
+}"""
+
+
 def register(app: dash.Dash) -> None:
+    listed = pages()
+    groups = {p["path"]: scripts(p) for p in listed}
+    app.clientside_callback(REFRESH_JS % (json.dumps(groups), json.dumps([p["path"] for p in listed])),
+                            *(Output(f"nav-link-{i}", "refresh") for i in range(len(listed))),
+                            Input("_pages_location", "pathname"))
     app.clientside_callback(NAV_JS, Output("nav-links", "className"), Output("nav-toggle", "aria-expanded"),
                             Input("nav-toggle", "n_clicks"), Input("_pages_location", "pathname"))
     app.clientside_callback(LANGUAGE_JS, *(Output(f"lang-{code}", "href") for code in LANGUAGES),
@@ -86,10 +117,23 @@ def register(app: dash.Dash) -> None:
     app.clientside_callback(TITLE_JS, Output("page-title-sync", "data"), Input("_pages_content", "children"))
 
 
-def localise_index(page: str, lang: str) -> str:
-    """The index HTML Dash renders, in the reader's language: ``<html lang>`` and plotly.js's locale script
-    for that language only (it registers itself when plotly.js loads)."""
+# Component libraries only some pages use (a page names its own in register_page(libraries=...)), and
+# dash_table, which Dash 4 still links although no page uses it.
+OPTIONAL_LIBRARIES = ("dash_ag_grid", "dash/dash_table")
+
+
+def index_html(page: str, lang: str, static: StaticFiles, path: str) -> str:
+    """The index HTML Dash renders, for one page in the reader's language: ``<html lang>``, plotly.js's
+    locale script for that language only (it registers itself when plotly.js loads), and the component
+    libraries this page uses, not those of every page."""
+    needed, charts = scripts(page_at(path))
+    for library in OPTIONAL_LIBRARIES:
+        if library not in needed:
+            page = re.sub(rf'<script src="[^"]*/_dash-component-suites/{library}/[^"]*"></script>\s*', "", page)
+    if not charts:
+        page = page.replace(f'<script src="{static.url("plotly-kz.js")}"></script>', "", 1)
     page = page.replace("<html>", f'<html lang="{lang}">', 1)
-    if lang != "en":
-        page = page.replace("</head>", f'<script src="{LOCALE_SCRIPT.format(lang=lang)}"></script>\n</head>', 1)
+    script = plotly_locale_file(lang)
+    if script and charts:
+        page = page.replace("</head>", f'<script src="{static.url(script)}"></script>\n</head>', 1)
     return page

@@ -102,6 +102,7 @@ class Memo:
 
 # Cache kinds held by every snapshot, with their bounds: a few large frames, many small renderings.
 CACHE_SIZES = {"dataset": 32, "verdicts": 16, "figure": 512, "page": 256, "embed": 512, "download": 512,
+               "reply": 1024, "encoded": 1024,
                "misc": 64}
 
 

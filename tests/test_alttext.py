@@ -97,7 +97,7 @@ def test_bars_marked_rounded_say_so(snap):
 
 def test_a_rank_chart_gives_the_best_and_worst_rank_with_their_years(snap):
     text = alt(snap, "eaeu-rank")
-    assert "Kazakhstan, 1990–2024: best 1st in 1995–1998; worst 4th in 2002–2003 and 2005; latest 3rd in 2024." \
+    assert "Kazakhstan, 1990–2024: best 1st place in 1995–1998; worst 4th place in 2002–2003 and 2005; latest 3rd place in 2024." \
         in text
 
 
@@ -114,7 +114,7 @@ def test_partial_periods_are_named_as_periods_never_as_years(snap):
 
 def test_a_stock_claim_chart_names_the_countries_the_claim_names(snap):
     text = alt(snap, "claim/mongolia-to-usa")
-    assert "Named in the claim: 5th United States (36,353) and 47th Mongolia (225)." in text
+    assert "Named in the claim: 5. United States (36,353) and 47. Mongolia (225)." in text
 
 
 def test_a_coverage_strip_says_which_years_have_a_figure(snap):
@@ -230,7 +230,7 @@ def test_a_series_below_zero_is_written_with_its_sign():
 
 def test_ranks_on_a_reversed_axis_are_ordinals_best_first():
     fig = chart(line("KAZ", [2000, 2001, 2002], [2, 1, 3]), yaxis={"range": [3.5, 0.5]})
-    assert "KAZ, 2000–2002: best 1st in 2001; worst and latest 3rd in 2002." in alttext.alt_text(fig)
+    assert "KAZ, 2000–2002: best 1st place in 2001; worst and latest 3rd place in 2002." in alttext.alt_text(fig)
 
 
 def test_a_category_axis_of_periods_is_read_back_into_period_words():

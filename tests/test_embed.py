@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from dashboard import alttext, claims, context, embeds, provenance, snapshots, urlstate
+from dashboard import alttext, claims, context, embeds, provenance, settings, snapshots, static_files, urlstate
 from dashboard.app import create_app
 from dashboard.views import charts, trends
 from tests.conftest import FIXTURE_DATA
@@ -22,6 +22,9 @@ from tests.conftest import FIXTURE_DATA
 # Chart ids for parametrize, read from the fixture snapshot (its ledger decides the claim charts).
 CHART_IDS = list(charts.registry(snapshots.Store(FIXTURE_DATA).current()))
 STATIC_IDS = [c.id for c in charts.STATIC]
+
+# The app's static files (their hashed URLs go into every embed page).
+STATIC = static_files.StaticFiles(static_files.package_files(settings.assets_dir()))
 
 
 def figure_of(html: str) -> dict:
@@ -81,7 +84,7 @@ def test_every_chart_has_an_embed_with_title_source_and_data_link(client, chart_
     assert "<h1>" in html and 'class="source"' in html and "Data as of" in html
     assert 'href="/data/' in html and "Get the data" in html
     assert 'data-embed-id="kz-' + chart_id.replace("/", "-") in html
-    assert 'src="/embed-static/plotly.min.js"' in html and "cdn.plot.ly" not in html
+    assert re.search(r'src="/_static/[0-9a-f]{16}/plotly-kz\.js"', html) and "cdn.plot.ly" not in html
     assert figure_of(html)["data"], "the embedded figure has no traces"
     # No modebar (its icons covered titles), and a Download PNG button of the embed's own.
     assert "displayModeBar: false" in html
@@ -333,7 +336,7 @@ def test_oembed_errors(client, query, status):
 
 
 def test_resize_scripts_use_the_datawrapper_message_format(client):
-    inner = client.get("/embed.js").data.decode()
+    inner = client.get("/embed.js", follow_redirects=True).data.decode()
     outer = client.get("/embed-resize.js").data.decode()
     assert '"datawrapper-height"' in inner and "postMessage" in inner
     assert '"datawrapper-height"' in outer and "contentWindow === event.source" in outer
@@ -358,7 +361,7 @@ def test_as_of_takes_the_latest_snapshot_on_or_before_the_date(data_copy):
     assert _refresh_with(data_copy, ",45225,", ",45300,") == "2026-12-02"
     between = client.get("/embed/trends?as_of=2026-11-30&measures=emigrants&years=2019..2019").data.decode()
     assert 45225 in figure_of(between)["data"][0]["y"]
-    assert any("Pinned to the data as of 2026-11-25" in n for n in notices_of(between)), notices_of(between)
+    assert any("Pinned to the data as of 25 November 2026" in n for n in notices_of(between)), notices_of(between)
     later = client.get("/embed/trends?as_of=2027-01-01&measures=emigrants&years=2019..2019").data.decode()
     assert 45300 in figure_of(later)["data"][0]["y"] and not notices_of(later)
     before_any = client.get("/embed/trends?as_of=2020-01-01&measures=emigrants&years=2019..2019")
@@ -432,13 +435,13 @@ def test_every_choice_of_every_control_embeds(client, snap, chart_id):
 def test_one_cache_entry_per_view_however_the_query_spells_it(fresh_store):
     snap = fresh_store.current()
     chart = charts.registry(snap)["trends"]
-    first = embeds.render(chart, {}, fresh_store)
+    first = embeds.render(chart, {}, fresh_store, STATIC)
     assert first.status == 200
     for same in ({"theme": "light"}, {"controls": "1", "lang": "en"}, {"measures": "net~emigrants~immigrants"},
                  {"scale": "linear", "per1000": "0"}):
-        assert embeds.render(chart, same, fresh_store).body == first.body, same
+        assert embeds.render(chart, same, fresh_store, STATIC).body == first.body, same
     assert len(snap.caches["embed"]) == 1
-    assert embeds.render(chart, {"theme": "dark"}, fresh_store).body != first.body
+    assert embeds.render(chart, {"theme": "dark"}, fresh_store, STATIC).body != first.body
     assert len(snap.caches["embed"]) == 2
 
 
@@ -464,9 +467,9 @@ def test_theme_light_and_no_theme_are_one_entry_and_a_bad_parameter_adds_none(ap
 def test_a_bad_parameter_is_drawn_with_a_notice_and_leaves_the_cache_as_it_was(fresh_store, query):
     snap = fresh_store.current()
     registry = charts.registry(snap)
-    embeds.render(registry["trends"], {}, fresh_store)
+    embeds.render(registry["trends"], {}, fresh_store, STATIC)
     before = len(snap.caches["embed"])
-    rendered = embeds.render(registry["trends"], query, fresh_store)
+    rendered = embeds.render(registry["trends"], query, fresh_store, STATIC)
     assert rendered.status == 200 and notices_of(rendered.body)
     assert figure_of(rendered.body)["data"]
     assert len(snap.caches["embed"]) == before
@@ -476,10 +479,10 @@ def test_a_repeated_parameter_takes_its_last_value_with_a_notice(fresh_store):
     """per1000=0&per1000=1 (what the old embed form sent): the last value wins, and that one view is cached."""
     snap = fresh_store.current()
     chart = charts.registry(snap)["trends"]
-    rendered = embeds.render(chart, {"per1000": ["0", "1"]}, fresh_store)
+    rendered = embeds.render(chart, {"per1000": ["0", "1"]}, fresh_store, STATIC)
     assert rendered.status == 200 and notices_of(rendered.body)
     assert figure_of(rendered.body)["layout"]["title"]["text"].startswith("Migration per 1,000")
-    plain = embeds.render(chart, {"per1000": "1"}, fresh_store)
+    plain = embeds.render(chart, {"per1000": "1"}, fresh_store, STATIC)
     assert len(snap.caches["embed"]) == 1, "the repeated spelling and the plain one are one view"
     assert not any("more than once" in n for n in notices_of(plain.body))
     assert any("more than once" in n for n in notices_of(rendered.body))

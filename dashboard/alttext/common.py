@@ -134,7 +134,7 @@ def _span(points: Sequence[Point], lang: str) -> str:
 
 def _value(value: float, style: str, lang: str) -> str:
     if style == "rank":
-        return formatting.ordinal(int(value), lang)
+        return formatting.place(int(value), lang)
     if style == "percent":
         return formatting.percent(value, lang)
     if style == "signed":

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from dashboard import formatting
 from dashboard.figures.theme import LIGHT, TRANSPARENT
 from dashboard.i18n import _
 
@@ -25,7 +26,7 @@ MIN_PLOT_HEIGHT = 220  # the plot area never gets shorter than this, however man
 
 
 def base_layout(fig: go.Figure, title: str, source: str, *, height: int = 420, subtitle: str = "",
-                legend: bool = True) -> go.Figure:
+                legend: bool = True, lang: str = "en") -> go.Figure:
     """Title and subtitle top left, the legend under them (as many rows as the width needs), axes in the
     theme's colours; the derived source line in ``meta`` for the caption and the image export."""
     fig.update_layout(
@@ -44,12 +45,15 @@ def base_layout(fig: go.Figure, title: str, source: str, *, height: int = 420, s
         hoverlabel={"font": {"family": FONT, "color": LIGHT.ink}, "bgcolor": LIGHT.background,
                     "bordercolor": LIGHT.axis},
         meta={"source": source},
+        separators=formatting.separators(lang),  # tick labels as the language writes numbers
     )
     fig.update_xaxes(showgrid=False, linecolor=LIGHT.axis, ticks="outside", tickcolor=LIGHT.axis,
-                     tickfont={"color": LIGHT.ink}, title_font={"color": LIGHT.ink}, automargin=True)
+                     tickfont={"color": LIGHT.ink}, title_font={"color": LIGHT.ink},
+                     exponentformat="none", automargin=True)
     fig.update_yaxes(gridcolor=LIGHT.grid, zerolinecolor=LIGHT.axis, linecolor=LIGHT.axis, tickcolor=LIGHT.axis,
                      tickfont={"color": LIGHT.ink}, title_font={"color": LIGHT.ink}, separatethousands=True,
-                     automargin=True)
+                     # whole numbers ("40,000", "40 000"), never plotly's SI suffixes ("40k"), which are English
+                     exponentformat="none", automargin=True)
     return fig
 
 

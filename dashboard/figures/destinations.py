@@ -103,7 +103,7 @@ def top_bar(frame: pd.DataFrame, *, exclude: Iterable[str] = (), top: int = 15, 
         notes.append(_("≈ rounded as published", lang))
     subtitle = " · ".join(notes)
     height = max(260, 90 + 26 * len(rows))
-    fig = base_layout(fig, title, source, height=height, subtitle=subtitle, legend=False)
+    fig = base_layout(fig, title, source, height=height, subtitle=subtitle, legend=False, lang=lang)
     top_value = float(rows["value"].max()) if not rows.empty else 1.0
     fig.update_layout(margin={"l": 8, "r": 12, "b": 16}, bargap=0.25, meta={"source": source, "exclude": list(exclude)})
     fig.update_yaxes(autorange="reversed", gridcolor=TRANSPARENT, ticks="", ticklabelstandoff=6)
@@ -180,7 +180,7 @@ def country_series(stock: pd.DataFrame, flows: pd.DataFrame | None, iso3: str, *
                          categoryarray=[periods.short(p, lang) for p in order], row=2, col=1)
         fig.update_xaxes(rangemode="tozero", separatethousands=True, tickformat=",d", showgrid=True,
                          gridcolor=LIGHT.grid, row=2, col=1)
-    fig = base_layout(fig, _("{name}: people from Kazakhstan", lang, name=name), source, height=height)
+    fig = base_layout(fig, _("{name}: people from Kazakhstan", lang, name=name), source, height=height, lang=lang)
     fig.update_yaxes(rangemode="tozero", separatethousands=True, tickformat=",d", row=1, col=1)
     fig.update_xaxes(dtick=10, tickangle=0, row=1, col=1)
     notes = []

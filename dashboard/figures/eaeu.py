@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard import periods
+from dashboard import formatting, periods
 from dashboard.countries import EAEU, country_name
 from dashboard.figures.common import COUNTRY_COLOURS, base_layout, no_data
 from dashboard.figures.theme import LIGHT
@@ -79,7 +79,7 @@ def net_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tuple[int, 
     per1000 = measure == "per1000"
     title = _("Net migration per 1,000 residents", lang) if per1000 else _("Net migration, people", lang)
     fig = go.Figure()
-    base_layout(fig, title, source, height=NET_HEIGHT)
+    base_layout(fig, title, source, height=NET_HEIGHT, lang=lang)
     rows = df[(df["measure"] == NET_MEASURE["per1000" if per1000 else "absolute"])
               & df["year"].between(years[0], years[1])]
     chosen = _ordered(countries)
@@ -107,7 +107,7 @@ def stock_share_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tup
     revision = int(revision)
     fig = go.Figure()
     base_layout(fig, _("Emigrant stock, % of population", lang), source, height=STOCK_HEIGHT,
-                subtitle=_("UN DESA, revision {revision}", lang, revision=revision))
+                subtitle=_("UN DESA, revision {revision}", lang, revision=revision), lang=lang)
     revision_rows = df[df["measure"] == stock_share_measure(revision)]
     rows = revision_rows[revision_rows["year"].between(years[0], years[1])]
     grid = sorted(int(y) for y in rows["year"].unique())
@@ -145,7 +145,7 @@ def kaz_rank(df: pd.DataFrame, iso3: str = EMPHASISED) -> pd.DataFrame:
 def rank_figure(ranks: pd.DataFrame, *, years: tuple[int, int], source: str, lang: str = "en") -> go.Figure:
     """Kazakhstan's rank per year (the output of :func:`kaz_rank`); 1 at the top."""
     fig = go.Figure()
-    base_layout(fig, _("Kazakhstan's rank in the EAEU", lang), source, height=RANK_HEIGHT, legend=False)
+    base_layout(fig, _("Kazakhstan's rank in the EAEU", lang), source, height=RANK_HEIGHT, legend=False, lang=lang)
     ranks = ranks[ranks["year"].between(years[0], years[1])]
     if ranks.empty:
         return no_data(fig, _("No data for this selection.", lang))
@@ -191,11 +191,11 @@ def eec_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tuple[int, 
     titles = {"departures": _("Departures", lang), "arrivals": _("Arrivals", lang), "net": _("Net", lang)}
     if rows.empty:
         fig = go.Figure()
-        base_layout(fig, title, source, height=EEC_HEIGHT)
+        base_layout(fig, title, source, height=EEC_HEIGHT, lang=lang)
         return _empty(fig, countries, lang)
     fig = make_subplots(rows=len(measures), cols=1, shared_xaxes=True, vertical_spacing=0.24 / len(measures),
                         subplot_titles=[titles[m] for m in measures])
-    base_layout(fig, title, source, height=EEC_HEIGHT)
+    base_layout(fig, title, source, height=EEC_HEIGHT, lang=lang)
     shown = sorted(rows["period"].unique(), key=periods.sort_key)
     place = {p: i for i, p in enumerate(shown)}
     labels = {p: periods.label(p, lang) for p in shown}
@@ -217,7 +217,8 @@ def eec_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tuple[int, 
                 customdata=[[labels[p], n] for p, n in zip(sel["period"], notes)], name=country_name(iso3, lang),
                 legendgroup=iso3, showlegend=iso3 not in shown_in_legend, legendrank=_legend_rank(iso3),
                 marker={"color": COUNTRY_COLOURS[iso3], "line": {"color": LIGHT.ink, "width": 2 if emphasised else 0}},
-                texttemplate="%{y:.3~s}", textposition="outside", textfont={"size": 10, "color": LIGHT.ink},
+                # "45.2K" / "45,2 тыс." / "45,2 мың": CLDR's short forms, as the language abbreviates.
+                text=[formatting.compact(v, lang) for v in sel["value"]], texttemplate="%{text}", textposition="outside", textfont={"size": 10, "color": LIGHT.ink},
                 cliponaxis=False,
                 hovertemplate=(f"{country_name(iso3, lang)}, {titles[measure].lower()}<br>%{{customdata[0]}}: "
                                "%{y:,}<br>%{customdata[1]}<extra></extra>"),
@@ -225,7 +226,7 @@ def eec_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tuple[int, 
             shown_in_legend.add(iso3)
     fig.update_xaxes(tickmode="array", tickvals=list(range(len(shown))), ticktext=[periods.tick(p, lang) for p in shown],
                      range=[-0.6, len(shown) - 0.4], tickangle=0, showgrid=False, tickfont={"size": 11})
-    fig.update_yaxes(title_text=None, zeroline=True, tickformat="~s")
+    fig.update_yaxes(title_text=None, zeroline=True)
     fig.update_layout(barmode="overlay", uniformtext={"minsize": 9, "mode": "hide"})
     for annotation in fig.layout.annotations:
         annotation.update(x=0, xanchor="left", font={"size": 13, "color": LIGHT.ink})

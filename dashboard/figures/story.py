@@ -53,9 +53,9 @@ def _fit(fig: go.Figure, *, legend_rows: int = 1, ticks: int = 28, entry_fractio
     return fig
 
 
-def _start(title: str, source: str, kind: str, height: int) -> go.Figure:
+def _start(title: str, source: str, kind: str, height: int, lang: str) -> go.Figure:
     fig = go.Figure()
-    base_layout(fig, title, source, height=height)
+    base_layout(fig, title, source, height=height, lang=lang)
     fig.update_layout(meta={"source": source, "kind": kind}, title={"font": {"size": 15}})
     return fig
 
@@ -103,7 +103,7 @@ def range_figure(rows: pd.DataFrame, *, low: float, high: float, label: str, tit
     outcome (inside | outside | borderline | no data), as the verdict decided it.  One marker trace per
     outcome (symbol + colour); hollow markers for preliminary and rounded figures.
     """
-    fig = _start(title, source, "range", SMALL_HEIGHT)
+    fig = _start(title, source, "range", SMALL_HEIGHT, lang)
     fig.update_layout(margin={"l": 52})
     rows = rows.sort_values("year")
     known = rows[rows["value"].notna()]
@@ -137,7 +137,7 @@ def range_figure(rows: pd.DataFrame, *, low: float, high: float, label: str, tit
     if article_year is not None and first < article_year <= last + 1:
         _article_line(fig, article_year, lang)
     top = max(float(known["value"].max()), high) * 1.12
-    fig.update_yaxes(range=[0, top], tickformat="~s", title=None)
+    fig.update_yaxes(range=[0, top], title=None)
     fig.update_xaxes(range=[first - 0.6, last + 0.6], **_year_ticks(first, last))
     if known["status"].isin(HOLLOW).any():
         fig.update_layout(title={"subtitle": {"text": _("Hollow marker: preliminary or rounded figure", lang),
@@ -159,7 +159,7 @@ def rank_figure(rows: pd.DataFrame, *, target: str, rank: int = 1, label: str, t
     in words (``periods.label``: "January–September 2020 (nine months)") unless ``period_labels`` maps it;
     ``series_labels`` maps a series to a short legend name.
     """
-    fig = _start(title, source, "rank", SMALL_HEIGHT)
+    fig = _start(title, source, "rank", SMALL_HEIGHT, lang)
     fig.update_layout(margin={"l": 44})
     rows = rows[rows["rank"].notna()]
     if rows.empty:
@@ -201,7 +201,7 @@ def rank_figure(rows: pd.DataFrame, *, target: str, rank: int = 1, label: str, t
                 textfont={"size": 11, "color": colour}, marker=marker, **common))
     first, last = int(rows["year"].min()), int(rows["year"].max())
     fig.update_yaxes(range=[most + 0.7, 0.0], tickvals=list(range(1, most + 1)),
-                     ticktext=[formatting.ordinal(n, lang) for n in range(1, most + 1)], zeroline=False, title=None,
+                     ticktext=[formatting.place(n, lang) for n in range(1, most + 1)], zeroline=False, title=None,
                      separatethousands=False, showgrid=True)
     fig.update_xaxes(range=[first - 0.6, last + 1], **_year_ticks(first, last))
     return _fit(fig, legend_rows=rows["series"].nunique())
@@ -223,7 +223,7 @@ def stock_bar(rows: pd.DataFrame, *, highlight: Sequence[str], top: int, title: 
     for column in ("revision", "year"):
         if column in rows.columns and rows[column].nunique() > 1:
             raise ValueError(f"stock_bar: rows hold more than one {column}; pick one")
-    fig = _start(title, source, "stock", SMALL_HEIGHT)
+    fig = _start(title, source, "stock", SMALL_HEIGHT, lang)
     rows = rows[rows["value"].notna()].astype({"value": "float64"})
     if rows.empty:
         return _no_data(fig, lang)
@@ -234,7 +234,7 @@ def stock_bar(rows: pd.DataFrame, *, highlight: Sequence[str], top: int, title: 
     labels = []
     for r in shown.itertuples(index=False):
         name = country_name(r.destination, lang)
-        name = f"{formatting.ordinal(int(r.rank), lang)} {name}"
+        name = f"{int(r.rank)}. {name}"  # a numbered list reads the same in every language
         labels.append(f"<b>{name}</b>" if r.destination in highlight else name)
     shown = shown.assign(label=labels)
     longest = max(len(country_name(d, lang)) + 5 for d in shown["destination"])
@@ -308,7 +308,7 @@ def coverage_strip(official: pd.DataFrame, *, first: int, last: int, official_la
 
     ``official`` / ``alternative``: columns year, value (a missing value is a gap, not a zero).
     """
-    fig = _start(title, source, "coverage", STRIP_HEIGHT)
+    fig = _start(title, source, "coverage", STRIP_HEIGHT, lang)
     years = list(range(first, last + 1))
 
     def covered(frame: pd.DataFrame | None) -> set[int]:

@@ -226,7 +226,7 @@ def migration_lines(frame: pd.DataFrame, *, measures: Sequence[str], per_1000: b
                          "the point is left as a gap.", lang, years=", ".join(str(y) for y in sorted(no_population))))
 
     title = _("Migration per 1,000 residents", lang) if per_1000 else _("Registered migration, Kazakhstan", lang)
-    base_layout(fig, title, source, height=480)
+    base_layout(fig, title, source, height=480, lang=lang)
     fig.update_layout(meta={"source": source, "notices": notices,
                             "events": event_key(events, first, last, lang)}, hovermode="closest")
     _status_key(fig, statuses, lang)
@@ -322,7 +322,7 @@ def net_compare(bns_net: pd.DataFrame, model_net: pd.DataFrame, *, years: tuple[
         hovertext=[f"<b>{model_label(lang)}</b><br>{formatting.signed(v, lang)}" if v is not None else "" for v in my],
         hovertemplate="%{hovertext}<extra></extra>", meta={"definition": "un-wpp-model"}))
 
-    base_layout(fig, _("Net migration: two definitions", lang), source, height=460)
+    base_layout(fig, _("Net migration: two definitions", lang), source, height=460, lang=lang)
     fig.update_layout(meta={"source": source, "note": compare_note(bns_net, model_net, (first, last), lang)},
                       hovermode="x unified")
     _status_key(fig, set(marks), lang)

@@ -147,7 +147,7 @@ def _world_map(rows: pd.DataFrame, *, hover: list[str], title: str, subtitle: st
                                     name=country_name(selected, lang), meta={"role": "selected"}))
     # No legend on the map (at 375 px any legend covers countries): the note under it says what grey, white
     # and the star mean.  No fixed height: the page's box decides.
-    fig = base_layout(fig, title, source, subtitle=subtitle, legend=False)
+    fig = base_layout(fig, title, source, subtitle=subtitle, legend=False, lang=lang)
     fig.layout.height = None
     fig.update_layout(
         margin={"l": 8, "r": 28, "t": 8, "b": 56}, dragmode="pan", uirevision="destinations-map",

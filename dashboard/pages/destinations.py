@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, dcc, html
 
-from dashboard import components, context, urlstate
+from dashboard import components, context, replies, urlstate
 from dashboard.i18n import N_, _, negotiate
 from dashboard.views import destinations as view
 
@@ -17,11 +17,10 @@ ROW_LABEL = {"display": "inline-flex", "alignItems": "center", "gap": ".35rem", 
 LANG = State({"type": "page-lang", "page": PAGE}, "data")
 
 
-def _control(label: str, child, *, control_id: str | None = None, wide: bool = False,
+def _control(label: str, child, control_id: str, lang: str, *, wide: bool = False,
              min_width: str | None = None) -> html.Div:
     style = {"flexBasis": "100%"} if wide else {"minWidth": min_width} if min_width else None
-    return html.Div([html.Label(label, htmlFor=control_id) if control_id else
-                     html.Span(label, className="control-label"), child], className="control", style=style)
+    return components.control(label, child, control_id, lang, style=style)
 
 
 def _shown(visible: bool) -> dict:
@@ -29,8 +28,8 @@ def _shown(visible: bool) -> dict:
     return {"margin": 0, "flex": "2 1 20rem", "display": "flex" if visible else "none"}
 
 
-def layout(lang: str = "en", **query) -> html.Div:
-    lang = negotiate(lang)
+def layout(lang: str | None = None, **query) -> html.Div:
+    lang = context.language(lang)
     snap = context.snapshot()
     values, notices = urlstate.parse(query, view.PARAMS, strict=False, ignore=("lang",), lang=lang)
     state, more = view.resolve(values, snap, lang)
@@ -47,28 +46,28 @@ def layout(lang: str = "en", **query) -> html.Div:
         html.Div([
             _control(_("Measure", lang), dcc.RadioItems(id=f"{PAGE}-measure", options=measure_options,
                                                         value=state["measure"], inline=True, labelStyle=ROW_LABEL),
-                     wide=True),
+                     f"{PAGE}-measure", lang, wide=True),
             html.Div([
-                _control(_("UN DESA revision", lang), min_width="16rem", child=dcc.RadioItems(
+                _control(_("UN DESA revision", lang), dcc.RadioItems(
                     id=f"{PAGE}-revision", value=state["revision"], inline=True, labelStyle=ROW_LABEL,
                     options=[{"label": _("revision {revision}", lang, revision=r), "value": r}
-                             for r in view.BY_NAME["revision"].choices])),
+                             for r in view.BY_NAME["revision"].choices]), f"{PAGE}-revision", lang,
+                    min_width="16rem"),
                 _control(_("Year (mid-year)", lang), dcc.Dropdown(
                     id=f"{PAGE}-year", options=view.year_options(snap, state["revision"]), value=state["year"],
-                    clearable=False, searchable=False), control_id=f"{PAGE}-year"),
+                    clearable=False, searchable=False), f"{PAGE}-year", lang),
             ], id=f"{PAGE}-stock-controls", className="controls", style=_shown(state["measure"] == "stock")),
             html.Div([
                 _control(_("Period as published", lang), dcc.Dropdown(
                     id=f"{PAGE}-period", options=view.period_options(snap, lang), value=state["period"],
-                    clearable=False, searchable=False), control_id=f"{PAGE}-period"),
+                    clearable=False, searchable=False), f"{PAGE}-period", lang),
             ], id=f"{PAGE}-flows-controls", className="controls", style=_shown(state["measure"] == "flows")),
             _control(_("Flow lines", lang), dcc.Dropdown(
                 id=f"{PAGE}-top", value=state["top"], clearable=False, searchable=False,
-                options=view.top_options(state, snap, lang)),
-                control_id=f"{PAGE}-top"),
+                options=view.top_options(state, snap, lang)), f"{PAGE}-top", lang),
             _control(_("Ranked bars", lang), dcc.Checklist(
                 id=f"{PAGE}-no-russia", value=[view.RUSSIA] if state["no_russia"] else [], inline=True,
-                options=[{"label": _("exclude Russia", lang), "value": view.RUSSIA}])),
+                options=[{"label": _("exclude Russia", lang), "value": view.RUSSIA}]), f"{PAGE}-no-russia", lang),
         ], className="controls"),
         html.Div([
             html.Div([
@@ -76,12 +75,10 @@ def layout(lang: str = "en", **query) -> html.Div:
                                        chart="destinations-map", lang=lang),
                 html.P(id=f"{PAGE}-map-note", className="note"),
             ], style={"minWidth": 0}),
-            html.Div([
-                html.Label(_("Choose a destination", lang), htmlFor=f"{PAGE}-picker"),
-                dcc.Dropdown(id=f"{PAGE}-picker", options=view.destination_options(state, snap, lang),
-                             value=state["country"], clearable=True, searchable=True,
-                             placeholder=_("Largest first; type to search", lang)),
-            ], className="control picker"),
+            components.control(_("Choose a destination", lang), dcc.Dropdown(
+                id=f"{PAGE}-picker", options=view.destination_options(state, snap, lang), value=state["country"],
+                clearable=True, searchable=True, placeholder=_("Largest first; type to search", lang)),
+                f"{PAGE}-picker", lang, className="control picker"),
             components.chart_block(f"{PAGE}-bar", f"{PAGE}-bar-source", height="560px", chart="top-destinations",
                                    lang=lang),
         ], className="map-row"),
@@ -117,7 +114,7 @@ def update_charts(measure, revision, year, period, top, no_russia, country=None,
     map_fig, bar_fig = view.figure_map(state, snap, lang), view.figure_bar(state, snap, lang)
     tops = view.top_options(state, snap, lang)
     top_values = [o["value"] for o in tops]
-    return (components.themed(map_fig, theme), map_fig.layout.meta["source"], components.themed(bar_fig, theme),
+    return (components.themed(map_fig, theme, lang), map_fig.layout.meta["source"], components.themed(bar_fig, theme, lang),
             bar_fig.layout.meta["source"], components.height_style(bar_fig),
             view.year_options(snap, state["revision"]), state["year"],
             [html.P(n, className="notice", role="status") for n in notes],
@@ -152,7 +149,7 @@ def update_series(country, lang="en", theme=None):
     fig = view.figure_series({"country": country or None}, snap, lang)
     selected = bool(country) and fig.layout.meta and fig.layout.meta.get("country") == country
     source = fig.layout.meta["source"] if selected else ""
-    return components.themed(fig, theme), source, components.height_style(fig), not selected, bool(selected)
+    return components.themed(fig, theme, lang), source, components.height_style(fig), not selected, bool(selected)
 
 
 # Bring the chosen destination's series into view (it sits under the map and the bars).
@@ -184,7 +181,7 @@ def register(app: dash.Dash) -> None:
         Output(f"{PAGE}-flows-controls", "style"), Output(f"{PAGE}-map-note", "children"),
         Output(f"{PAGE}-top", "options"), Output(f"{PAGE}-top", "value"), Output(f"{PAGE}-picker", "options"),
         *controls, picker, LANG, Input(components.THEME, "data"),
-    )(update_charts)
+    )(replies.memoised("destinations-charts")(update_charts))
     app.callback(Output({"type": "url-query", "page": PAGE}, "data"), *controls, picker, LANG)(update_query)
     for source in ("map", "bar"):
         app.callback(Output(f"{PAGE}-picker", "value", allow_duplicate=True), Input(f"{PAGE}-{source}", "clickData"),
@@ -196,6 +193,6 @@ def register(app: dash.Dash) -> None:
         Output(f"{PAGE}-series", "style"), Output(f"{PAGE}-series-block", "hidden"),
         Output(f"{PAGE}-series-prompt", "hidden"),
         picker, LANG, Input(components.THEME, "data"),
-    )(update_series)
+    )(replies.memoised("destinations-series")(update_series))
     app.clientside_callback(SCROLL_JS, Output(f"{PAGE}-scroll", "data"), Input(f"{PAGE}-picker", "value"),
                             prevent_initial_call=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, dcc, html
 
-from dashboard import components, context, datasets, urlstate
+from dashboard import components, context, datasets, replies, urlstate
 from dashboard.countries import EAEU, country_name
 from dashboard.figures import eaeu as fig_eaeu
 from dashboard.i18n import N_, _, negotiate
@@ -26,14 +26,8 @@ def _caveats(prov, lang: str, containing: str = "") -> list[html.P]:
     return [html.P(_(c, lang), className="note") for c in prov.caveats if containing in c]
 
 
-def _control(label: str, control, control_id: str, **style) -> html.Div:
-    label_id = f"{control_id}-label"
-    return html.Div([html.Div(label, id=label_id, className="control-label"), control], className="control",
-                    role="group", style=style or None, **{"aria-labelledby": label_id})
-
-
-def layout(lang: str = "en", **query) -> html.Div:
-    lang = negotiate(lang)
+def layout(lang: str | None = None, **query) -> html.Div:
+    lang = context.language(lang)
     snap = context.snapshot()
     values, notices = view.resolve(query, snap, lang)
     wdi = datasets.table_provenance("eaeu", "wdi", snap)
@@ -42,20 +36,20 @@ def layout(lang: str = "en", **query) -> html.Div:
     definitions = view.definitions(snap)
     first, last = view.YEARS
     controls = html.Div([
-        _control(_("Countries", lang), dcc.Checklist(
+        components.control(_("Countries", lang), dcc.Checklist(
             id="eaeu-countries", options=[{"label": country_name(c, lang), "value": c} for c in EAEU],
-            value=list(values["countries"]), inline=True, className="checklist"), "eaeu-countries", flex="2 1 24rem"),
-        _control(_("Years", lang), dcc.RangeSlider(
+            value=list(values["countries"]), inline=True, className="checklist"), "eaeu-countries", lang, style={"flex": "2 1 24rem"}),
+        components.control(_("Years", lang), dcc.RangeSlider(
             id="eaeu-years", min=first, max=last, step=1, value=list(values["years"]),
             marks={y: str(y) for y in (1990, 2000, 2010, 2024)}, allowCross=False,
-            tooltip={"placement": "bottom", "always_visible": False}, updatemode="mouseup"), "eaeu-years"),
-        _control(_("Net migration", lang), dcc.RadioItems(
+            tooltip={"placement": "bottom", "always_visible": False}, updatemode="mouseup"), "eaeu-years", lang),
+        components.control(_("Net migration", lang), dcc.RadioItems(
             id="eaeu-measure", options=[{"label": _("people", lang), "value": "absolute"},
                                         {"label": _("per 1,000 residents", lang), "value": "per1000"}],
-            value=values["measure"], inline=True), "eaeu-measure"),
-        _control(_("UN DESA revision", lang), dcc.RadioItems(
+            value=values["measure"], inline=True), "eaeu-measure", lang),
+        components.control(_("UN DESA revision", lang), dcc.RadioItems(
             id="eaeu-revision", options=[{"label": str(r), "value": r} for r in fig_eaeu.REVISIONS],
-            value=values["revision"], inline=True), "eaeu-revision"),
+            value=values["revision"], inline=True), "eaeu-revision", lang),
     ], className="controls", role="group", **{"aria-label": _("Chart settings", lang)})
 
     def block(chart: str, graph: str, height: int, extra=None):
@@ -121,7 +115,7 @@ def update(countries, years, measure, revision, lang, theme=None):
     sources = view.sources(state, snap, lang)
     figures = [view.figure_net(state, snap, lang), view.figure_rank(state, snap, lang),
                view.figure_stock_share(state, snap, lang), view.figure_eec(state, snap, lang)]
-    net, rank, stock, eec = (components.themed(f, theme) for f in figures)
+    net, rank, stock, eec = (components.themed(f, theme, lang) for f in figures)
     # Each box takes its figure's height: an empty chart ("pick a country") is short, never 800 px of blank.
     styles = [components.height_style(f) for f in figures]
     return (net, sources["net"], rank, sources["rank"], rank_table(view.rank_rows(state, snap, lang), lang),
@@ -142,4 +136,4 @@ def register(app: dash.Dash) -> None:
         Input("eaeu-countries", "value"), Input("eaeu-years", "value"), Input("eaeu-measure", "value"),
         Input("eaeu-revision", "value"), State({"type": "page-lang", "page": PAGE}, "data"),
         Input(components.THEME, "data"),
-    )(update)
+    )(replies.memoised("eaeu")(update))

@@ -35,6 +35,8 @@ def column_defs(columns: list[dict], order=None) -> list[dict]:
         if col["field"] in sorted_by:
             index, desc = sorted_by[col["field"]]
             spec.update(sort="desc" if desc else "asc", sortIndex=index)
+        if col.get("labels"):  # coded cells shown in the reader's language; the value stays the code
+            spec["refData"] = col["labels"]
         if col["numeric"]:
             spec["type"] = "numericColumn"
             if col["grouped"]:
@@ -52,13 +54,8 @@ def _describe(name: str, lang: str) -> list:
                                   className="columns")])]
 
 
-def _control(label: str, control, control_id: str, **extra) -> html.Div:
-    return html.Div([html.Div(label, id=f"{control_id}-label", className="control-label"), control],
-                    className="control", role="group", **{"aria-labelledby": f"{control_id}-label"}, **extra)
-
-
-def layout(lang: str = "en", **query) -> html.Div:
-    lang = negotiate(lang)
+def layout(lang: str | None = None, **query) -> html.Div:
+    lang = context.language(lang)
     snap = context.snapshot()
     values, notices = view.resolve(query, snap, lang)
     name = values["dataset"]
@@ -68,26 +65,26 @@ def layout(lang: str = "en", **query) -> html.Div:
     has_countries = explorer_filters.country_column(name) is not None
     table = view.table_view(values, snap, lang)
     controls = html.Div([
-        _control(_("Dataset", lang), dcc.Dropdown(
+        components.control(_("Dataset", lang), dcc.Dropdown(
             id="explorer-dataset", options=[{"label": f"{n}: {_(d.title, lang)}", "value": n}
                                             for n, d in datasets.DATASETS.items()],
-            value=name, clearable=False, searchable=False), "explorer-dataset", style={"flex": "3 1 22rem"}),
-        _control(_("Countries", lang), dcc.Dropdown(
+            value=name, clearable=False, searchable=False), "explorer-dataset", lang, style={"flex": "3 1 22rem"}),
+        components.control(_("Countries", lang), dcc.Dropdown(
             id="explorer-countries", options=view.country_options(snap, name, values.get("countries"), lang),
             value=list(values.get("countries") or ()), multi=True,
-            placeholder=_("All countries", lang)), "explorer-countries",
+            placeholder=_("All countries", lang)), "explorer-countries", lang,
             id="explorer-countries-control", hidden=not has_countries, style={"flex": "2 1 18rem"}),
-        _control(_("Years", lang), dcc.RangeSlider(
+        components.control(_("Years", lang), dcc.RangeSlider(
             id="explorer-years", min=lo, max=hi, step=1, value=[years[0], years[1]], marks=view.year_marks(lo, hi),
-            allowCross=True, updatemode="mouseup", tooltip={"placement": "bottom"}), "explorer-years"),
-        _control(_("UN DESA revision", lang), dcc.RadioItems(
+            allowCross=True, updatemode="mouseup", tooltip={"placement": "bottom"}), "explorer-years", lang),
+        components.control(_("UN DESA revision", lang), dcc.RadioItems(
             id="explorer-revision", options=[{"label": _("both", lang), "value": "all"},
                                              *({"label": str(r), "value": r} for r in (2020, 2024))],
-            value=values.get("revision", "all"), inline=True), "explorer-revision",
+            value=values.get("revision", "all"), inline=True), "explorer-revision", lang,
             id="explorer-revision-control", hidden=name != "migrant-stock"),
-        _control(_("Country of birth", lang), dcc.Dropdown(
+        components.control(_("Country of birth", lang), dcc.Dropdown(
             id="explorer-origin", options=view.origin_options(snap, lang), value=list(values.get("origin") or ()),
-            multi=True, placeholder=_("All", lang)), "explorer-origin",
+            multi=True, placeholder=_("All", lang)), "explorer-origin", lang,
             id="explorer-origin-control", hidden=name != "migrant-stock", style={"flex": "0 1 18rem"}),
     ], className="controls")
     return html.Div([
@@ -100,7 +97,11 @@ def layout(lang: str = "en", **query) -> html.Div:
         html.Div([
             html.P(table["source"], id="explorer-source", className="source-line"),
             html.P([html.Strong(table["count"], id="explorer-count", role="status"), " · ",
-                    html.A(_("Download CSV", lang), id="explorer-download", href=table["href"])],
+                    html.A(_("Download CSV", lang), id="explorer-download", href=table["href"]), " · ",
+                    html.A(_("ZIP with sources and README", lang), id="explorer-zip",
+                           href=view.bundle_href(table["href"], ".zip", lang)), " · ",
+                    html.A(_("Metadata (JSON)", lang), id="explorer-meta",
+                           href=view.bundle_href(table["href"], ".meta.json", lang))],
                    className="table-meta"),
         ]),
         dag.AgGrid(
@@ -111,7 +112,10 @@ def layout(lang: str = "en", **query) -> html.Div:
                 "pagination": True, "paginationPageSize": view.PAGE_SIZE, "paginationPageSizeSelector": False,
                 "tooltipShowDelay": 300, "domLayout": "autoHeight", "ensureDomOrder": True,
                 # Every row of a page in the DOM, in order: what a screen reader and a test read is the page.
-                "suppressRowVirtualisation": True},
+                "suppressRowVirtualisation": True,
+                # Tab leaves the grid (to the pagination, then the page) instead of walking all its cells;
+                # inside it the arrow keys move, as in every ag-grid.  Returning false hands Tab to the browser.
+                "tabToNextCell": {"function": "false"}, "tabToNextHeader": {"function": "false"}},
             className="ag-theme-quartz", style={"width": "100%"}),
         *components.url_sync(PAGE, lang),
     ])
@@ -135,7 +139,8 @@ def update(name, countries, years, revision, origin, lang, column_state=None):
     values = view.values_from_controls(snap, name, countries, years, revision, origin, column_state)
     table = view.table_view(values, snap, lang)
     return (table["data"], column_defs(table["columns"], values.get("sort")), table["source"], table["count"],
-            table["href"], urlstate.with_lang(view.page_query(values), lang))
+            table["href"], view.bundle_href(table["href"], ".zip", lang), view.bundle_href(table["href"], ".meta.json", lang),
+            urlstate.with_lang(view.page_query(values), lang))
 
 
 def update_and_rewind(name, countries, years, revision, origin, column_state, lang, column_defs_now=None):
@@ -150,7 +155,10 @@ def update_and_rewind(name, countries, years, revision, origin, column_state, la
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page(__name__, path=view.PATH, name=NAME, title=NAME, order=4, layout=layout)
+    # The table's library (dash-ag-grid, 320 kB compressed) loads on this page only, and plotly.js (360 kB)
+    # not at all: the page draws no chart (shell.index_html).
+    dash.register_page(__name__, path=view.PATH, name=NAME, title=NAME, order=4, layout=layout,
+                       libraries=("dash_ag_grid",), charts=False)
     app.callback(
         Output("explorer-countries", "options"), Output("explorer-countries", "value"),
         Output("explorer-countries-control", "hidden"),
@@ -163,7 +171,8 @@ def register(app: dash.Dash) -> None:
     app.callback(
         Output("explorer-table", "rowData"), Output("explorer-table", "columnDefs"),
         Output("explorer-table", "paginationGoTo"), Output("explorer-source", "children"), Output("explorer-count", "children"),
-        Output("explorer-download", "href"), Output({"type": "url-query", "page": PAGE}, "data"),
+        Output("explorer-download", "href"), Output("explorer-zip", "href"), Output("explorer-meta", "href"),
+        Output({"type": "url-query", "page": PAGE}, "data"),
         Input("explorer-dataset", "value"), Input("explorer-countries", "value"), Input("explorer-years", "value"),
         Input("explorer-revision", "value"), Input("explorer-origin", "value"),
         Input("explorer-table", "columnState"), LANG, State("explorer-table", "columnDefs"),

@@ -43,7 +43,8 @@ def verdict_badge(verdict: str, lang: str = "en", *, small: bool = False) -> htm
     style = {"display": "inline-flex", "alignItems": "center", "gap": ".35em", "border": f"2px {border} {edge}",
              "background": background, "color": ink, "borderRadius": "999px", "fontWeight": 600,
              "padding": ".05rem .6rem" if small else ".15rem .75rem", "fontSize": ".8rem" if small else ".9rem",
-             "whiteSpace": "nowrap", "lineHeight": 1.4}
+             # Wraps on a phone: a Kazakh verdict is wider than 375 px on one line.
+             "whiteSpace": "normal", "maxWidth": "100%", "boxSizing": "border-box", "lineHeight": 1.4}
     return html.Span([
         html.Span(symbol, className="verdict-icon", **{"aria-hidden": "true"},
                   style={"fontWeight": 700, "fontSize": "1.05em"}),
@@ -73,7 +74,6 @@ def _chart(c: view.Callout, lang: str) -> html.Figure:
                                    height=f"{int(c.figure['layout']['height'])}px", chart=f"claim/{c.id}")
     graph = block.children[0].children
     graph.figure = c.figure
-    graph.config = components.graph_config(displayModeBar=False)
     block.children[1].children = source_text(c.chart_source)
     block.style = {"margin": 0}
     return block
@@ -82,8 +82,12 @@ def _chart(c: view.Callout, lang: str) -> html.Figure:
 def callout(c: view.Callout, lang: str = "en") -> html.Article:
     """One claim: what the article says, what the data say, where the numbers come from."""
     edge = VERDICT_STYLES[c.verdict][2]
+    # The article's words as it wrote them (marked as English for screen readers), a translation beside them.
+    translation = ([html.P([html.Span(_("Translation:", lang), className="quote-label"), " ", c.quote_translation],
+                           className="quote-translation")] if c.quote_translation else [])
     quote = html.Blockquote([
-        html.P(f"“{c.quote}”", style={"margin": 0}),
+        html.P(f"“{c.quote}”", lang=view.ARTICLE_LANGUAGE, style={"margin": 0}),
+        *translation,
         html.Footer(["— ", html.Cite(html.A(c.attribution, href=c.article_url, rel="noopener", style=LINK),
                                      style={"fontStyle": "normal"})], className="quote-source"),
     ], className="claim-quote")
@@ -127,11 +131,12 @@ def key(lang: str = "en") -> html.Details:
     ], className="note", style={"margin": "0 0 1.25rem"})
 
 
-def layout(lang: str = "en", **query) -> html.Div:
+def layout(lang: str | None = None, **query) -> html.Div:
     notices: list[str] = []
-    if i18n.negotiate(lang) != lang:
-        notices.append(_("Unknown language '{code}'; showing English.", i18n.DEFAULT_LANGUAGE, code=str(lang)[:20]))
-    lang = i18n.negotiate(lang)
+    query_lang, unknown = lang, lang not in (None, "") and i18n.negotiate(lang) != lang
+    lang = context.language(lang)
+    if unknown:
+        notices.append(_("Unknown language '{code}'; showing English.", lang, code=str(query_lang)[:20]))
     _values, more = urlstate.parse(query, view.PARAMS, strict=False, ignore=("lang",), lang=lang)
     notices += more
     snap = context.snapshot()
@@ -141,7 +146,7 @@ def layout(lang: str = "en", **query) -> html.Div:
     if article:
         title, url, attribution = article
         link = html.A(f"“{title}”", href=url, rel="noopener", style=LINK)
-        intro.append(html.P(_with_link("This dashboard grew out of an article: {link} by {attribution}.", link, lang,
+        intro.append(html.P(_with_link(N_("This dashboard grew out of an article: {link} by {attribution}."), link, lang,
                                        attribution=attribution)))
     intro.append(html.P(_(
         "Below, each of the article's headline facts is checked against official statistics. The verdicts are "

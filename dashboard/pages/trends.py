@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, dcc, html
 
-from dashboard import components, context, urlstate
+from dashboard import components, context, replies, urlstate
 from dashboard.figures import trends as fig_trends
 from dashboard.i18n import N_, _, negotiate
 from dashboard.views import trends as view
@@ -22,8 +22,8 @@ def _events_list(lang: str) -> html.Details:
                         className="note")
 
 
-def layout(lang: str = "en", **query) -> html.Div:
-    lang = negotiate(lang)
+def layout(lang: str | None = None, **query) -> html.Div:
+    lang = context.language(lang)
     snap = context.snapshot()
     values, notices = view.resolve(query, snap, lang)
     span = view.span(snap)
@@ -37,22 +37,20 @@ def layout(lang: str = "en", **query) -> html.Div:
             "Hollow markers are preliminary or rounded figures; a gap means no published figure.", lang)),
         components.notices(notices),
         html.Div([
-            html.Div([html.Label(_("Measures", lang), htmlFor="trends-measures"),
-                      dcc.Checklist(id="trends-measures", inline=True, value=list(values["measures"]),
-                                    options=[{"label": fig_trends.measure_label(m, lang), "value": m}
-                                             for m in view.MEASURES])], className="control"),
-            html.Div([html.Label(_("Units", lang), htmlFor="trends-per1000"),
-                      dcc.Checklist(id="trends-per1000", inline=True, value=["1"] if values["per1000"] else [],
-                                    options=[{"label": _("per 1,000 residents", lang), "value": "1"}])],
-                     className="control"),
-            html.Div([html.Label(_("Scale", lang), htmlFor="trends-scale"),
-                      dcc.RadioItems(id="trends-scale", inline=True, value=values["scale"],
-                                     options=[{"label": _("Linear", lang), "value": "linear"},
-                                              {"label": _("Log", lang), "value": "log"}])], className="control"),
-            html.Div([html.Label(_("Years", lang), htmlFor="trends-years"),
-                      dcc.RangeSlider(id="trends-years", min=low, max=high, step=1, value=list(years),
-                                      marks=marks, allowCross=False, updatemode="mouseup")],
-                     className="control"),
+            components.control(_("Measures", lang), dcc.Checklist(
+                id="trends-measures", inline=True, value=list(values["measures"]),
+                options=[{"label": fig_trends.measure_label(m, lang), "value": m} for m in view.MEASURES]),
+                "trends-measures", lang),
+            components.control(_("Units", lang), dcc.Checklist(
+                id="trends-per1000", inline=True, value=["1"] if values["per1000"] else [],
+                options=[{"label": _("per 1,000 residents", lang), "value": "1"}]), "trends-per1000", lang),
+            components.control(_("Scale", lang), dcc.RadioItems(
+                id="trends-scale", inline=True, value=values["scale"],
+                options=[{"label": _("Linear", lang), "value": "linear"}, {"label": _("Log", lang), "value": "log"}]),
+                "trends-scale", lang),
+            components.control(_("Years", lang), dcc.RangeSlider(
+                id="trends-years", min=low, max=high, step=1, value=list(years), marks=marks, allowCross=False,
+                updatemode="mouseup"), "trends-years", lang),
         ], className="controls"),
         components.chart_block("trends-graph", "trends-source", chart="trends", height="480px", lang=lang,
                                extra=[html.Div(id="trends-event-key"), html.Div(id="trends-notes"), _events_list(lang)]),
@@ -70,10 +68,10 @@ def update(measures, per1000, scale, years, lang, theme=None):
     state = view.state_from_controls(measures, per1000, scale, years, view.span(snap))
     main, compare = view.figure_main(state, snap, lang), view.figure_compare(state, snap, lang)
     events = main.layout.meta["events"]
-    return (components.themed(main, theme), main.layout.meta["source"],
+    return (components.themed(main, theme, lang), main.layout.meta["source"],
             [html.P(t, className="notice", role="status") for t in main.layout.meta["notices"]],
             html.Ol([html.Li(e) for e in events], className="event-key") if events else None,
-            components.themed(compare, theme), compare.layout.meta["source"], compare.layout.meta["note"], urlstate.with_lang(urlstate.encode(state, view.PARAMS), lang))
+            components.themed(compare, theme, lang), compare.layout.meta["source"], compare.layout.meta["note"], urlstate.with_lang(urlstate.encode(state, view.PARAMS), lang))
 
 
 def register(app: dash.Dash) -> None:
@@ -87,4 +85,4 @@ def register(app: dash.Dash) -> None:
         Input("trends-measures", "value"), Input("trends-per1000", "value"), Input("trends-scale", "value"),
         Input("trends-years", "value"), State({"type": "page-lang", "page": PAGE}, "data"),
         Input(components.THEME, "data"),
-    )(update)
+    )(replies.memoised("trends")(update))

@@ -40,6 +40,12 @@ class Chart:
         dataset, values = self.data(state)
         return f"/data/{dataset}.csv" + urlstate.encode(values, (*explorer_filters.PARAMS_FOR(dataset),))
 
+    def table_url(self, state: State) -> str:
+        """The same rows in the data explorer (/data), as a sortable table: the chart's data one click away."""
+        dataset, values = self.data(state)
+        query = urlstate.encode(values, (*explorer_filters.PARAMS_FOR(dataset),))
+        return f"/data?dataset={dataset}" + ("&" + query[1:] if query else "")
+
     def page_url(self, state: State) -> str:
         """The full chart on its page, in the same state."""
         return self.page + (self.page_query or urlstate.encode(state, self.params))

@@ -11,6 +11,7 @@ from dashboard import datasets, explorer_filters, formatting, provenance, urlsta
 from dashboard.countries import country_name
 from dashboard.i18n import _, ngettext
 from dashboard.snapshots import Snapshot
+from dashboard.views import explorer_labels
 
 PATH = "/data"
 PAGE_SIZE = 25
@@ -39,6 +40,12 @@ def download_href(values: Mapping[str, Any]) -> str:
     """``/data/<dataset>.csv`` + the filters as the page encodes them: the CSV route returns these rows."""
     name = values["dataset"]
     return f"/data/{name}.csv" + urlstate.encode(values, explorer_filters.PARAMS_FOR(name))
+
+
+def bundle_href(csv_href: str, suffix: str, lang: str) -> str:
+    """The same rows as ``.zip`` (CSV, metadata and a README) or ``.meta.json``, described in ``lang``."""
+    path, _sep, query = csv_href.partition("?")
+    return urlstate.with_lang(path.removesuffix(".csv") + suffix + (f"?{query}" if query else ""), lang)
 
 
 def page_query(values: Mapping[str, Any]) -> str:
@@ -88,7 +95,7 @@ def columns(df: pd.DataFrame, name: str, lang: str = "en") -> list[dict]:
     for col in df.columns:
         numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
         out.append({"field": col, "numeric": numeric, "grouped": numeric and col not in NOT_QUANTITIES,
-                    "description": _(described.get(col, ""), lang)})
+                    "description": _(described.get(col, ""), lang), "labels": explorer_labels.labels(df, col, lang)})
     return out
 
 

@@ -8,11 +8,12 @@ source lines derived from provenance, the claim's chart (plotly JSON) and the de
 from __future__ import annotations
 
 from dataclasses import dataclass
-from dashboard import claims, urlstate
+from dashboard import alttext, claims, urlstate
 from dashboard.i18n import N_, _
 from dashboard.snapshots import Snapshot
 
 PATH = "/"
+ARTICLE_LANGUAGE = "en"  # CABAR.asia's English edition: its quotes are shown as written
 ARTICLE_TITLE = N_("A Promised Land: How Kazakh Political Emigrants Live in Ukraine")
 PARAMS = ()  # no controls: the story has one state
 
@@ -32,7 +33,8 @@ class Callout:
     id: str
     verdict: str  # one of claims.VERDICTS (the badge's data attribute; shown through _())
     paraphrase: str
-    quote: str
+    quote: str  # in the article's own language (English), never translated
+    quote_translation: str  # the quote in the reader's language beside it ("" in English)
     attribution: str
     article_url: str
     summary: str  # the verdict's sentence with its deciding figures
@@ -54,10 +56,14 @@ def callouts(snap: Snapshot, lang: str = "en") -> list[Callout]:
     for claim in claims.ledger(snap):
         verdict = verdicts[claim.id]
         figure = claims.figure_json(claim, snap, lang)
+        if figure is not None:  # the chart in words, as its embed's alt text says it
+            figure["layout"].setdefault("meta", {})["alt"] = snap.cached(
+                "misc", ("claim-alt", claim.id, lang), lambda: alttext.alt_text(claims.figure(claim, snap, lang), lang))
         chart_source = claims.chart_source_line(claim, verdict, snap, lang) if figure is not None else ""
         source = claims.source_line(claim, verdict, snap, lang)
         out.append(Callout(
-            id=claim.id, verdict=verdict.verdict, paraphrase=_(claim.paraphrase, lang), quote=_(claim.quote, lang),
+            id=claim.id, verdict=verdict.verdict, paraphrase=_(claim.paraphrase, lang), quote=claim.quote,
+            quote_translation=_(claim.quote, lang) if lang != ARTICLE_LANGUAGE else "",
             attribution=_(claim.attribution, lang), article_url=claim.article_url, summary=verdict.summary,
             note=_(claim.note, lang) if claim.note else "",
             # The verdict read more than the chart draws (or there is no chart): cite both.

@@ -99,7 +99,7 @@ def figure_compare(state: Mapping[str, Any], snap: Snapshot, lang: str = "en") -
 def events(lang: str = "en") -> list[dict[str, str]]:
     """The dated events marked on the chart, in date order, in the reader's language."""
     return [{"date": fig_trends.event_date(e, lang), "label": _(e.label, lang), "note": _(e.note, lang),
-             "source": e.source} for e in sorted(EVENTS, key=lambda e: e.x)]
+             "source": _(e.source, lang)} for e in sorted(EVENTS, key=lambda e: e.x)]
 
 
 def definitions(snap: Snapshot, lang: str = "en") -> list[tuple[str, str]]:

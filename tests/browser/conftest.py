@@ -135,11 +135,12 @@ def refusing_proxy():
 def contexts(browser, refusing_proxy):
     made = {}
 
-    def get(width: int, height: int, scheme: str = "light"):
-        key = (width, height, scheme)
+    def get(width: int, height: int, scheme: str = "light", locale: str = "en-US"):
+        key = (width, height, scheme, locale)
         if key not in made:
+            # ``locale`` also sets the Accept-Language header the browser sends.
             made[key] = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
-                                            color_scheme=scheme,
+                                            color_scheme=scheme, locale=locale,
                                             proxy={"server": refusing_proxy, "bypass": "127.0.0.1"})
             made[key].set_default_timeout(20000)
         return made[key]
@@ -151,13 +152,19 @@ def contexts(browser, refusing_proxy):
 
 @pytest.fixture
 def browse(contexts, app_url):
-    """``browse(width=1280, height=900, scheme="light")``: a fresh watched page in a shared context; the test
+    """``browse(width=1280, height=900, scheme="light", locale="en-US")``: a fresh watched page in a shared context; the test
     fails on any console error, page error or request that left the app's origin (frames included)."""
     opened = []
     host = urlparse(app_url).netloc
 
-    def open_page(width: int = 1280, height: int = 900, scheme: str = "light"):
-        page = contexts(width, height, scheme).new_page()
+    fresh = set()
+
+    def open_page(width: int = 1280, height: int = 900, scheme: str = "light", locale: str = "en-US"):
+        context = contexts(width, height, scheme, locale)
+        if id(context) not in fresh:  # each test starts a new visit: no language remembered from another test
+            context.clear_cookies()
+            fresh.add(id(context))
+        page = context.new_page()
         watch = PageWatch(app_url)
 
         def on_request(request):

@@ -4,6 +4,7 @@ labels as drawn, overlaps between them, and a spy on plotly's image export."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -169,3 +170,34 @@ def spy_on_png(page) -> None:
 
 def exports(page) -> list[dict]:
     return page.evaluate("() => window.__kzExports || []")
+
+
+# --- accessibility: axe-core, the engine the field uses (npm package, installed by scripts/test) ----------------
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page, impacts=("critical", "serious")) -> list[dict]:
+    """axe-core's WCAG 2.x A/AA violations of the page as it is now (frames included), of these impacts:
+    [{"id", "impact", "nodes": [target and why, ...]}]."""
+    if not AXE.exists():
+        raise AssertionError(f"axe-core is missing ({AXE}): run scripts/test, which installs it with npm")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async (impacts) => {
+        const result = await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']},
+            resultTypes: ['violations']});
+        return result.violations.filter(v => impacts.includes(v.impact)).map(v => ({id: v.id, impact: v.impact,
+            nodes: v.nodes.slice(0, 4).map(n => n.target.join(' ') + ': ' + n.failureSummary.split('\\n')[1])}));
+    }""", list(impacts))
+
+
+def focus_ring(page) -> dict:
+    """How the focused element shows its focus: its outline (style and width) and box-shadow."""
+    return page.evaluate("""() => { const el = document.activeElement; const s = getComputedStyle(el);
+        return {tag: el.tagName, id: el.id, cls: String(el.className || ''), text: (el.innerText || el.value || '').slice(0, 40),
+                outline: s.outlineStyle, width: parseFloat(s.outlineWidth) || 0, shadow: s.boxShadow,
+                visible: el.offsetParent !== null || el === document.body,
+                // where it is: tells apart two stops that look alike (the grid's icon-only paging buttons)
+                at: (r => [Math.round(r.x), Math.round(r.y)])(el.getBoundingClientRect())}; }""")

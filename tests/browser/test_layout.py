@@ -308,7 +308,10 @@ def test_the_picker_lists_the_largest_first_and_works_from_the_keyboard(browse, 
     if search.count():
         search.first.wait_for(state="visible")
     page.keyboard.type("Israel")
-    page.locator(".dash-dropdown-content .dash-dropdown-option", has_text="Israel").first.wait_for(state="visible")
+    # Wait until the list is filtered down to the matches: an ArrowDown before the filter has
+    # run lands on the unfiltered list's first item (Russia) -- this was a flaky CI failure.
+    wait_until(page, """() => { const o = [...document.querySelectorAll('.dash-dropdown-content .dash-dropdown-option')];
+                               return o.length > 0 && o.every(e => e.textContent.includes('Israel')); }""")
     page.keyboard.press("ArrowDown")  # onto the first match
     page.keyboard.press("Enter")
     wait_until(page, "() => new URLSearchParams(location.search).get('country') === 'ISR'")

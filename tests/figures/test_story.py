@@ -123,7 +123,7 @@ def rank(snap):
 def test_rank_chart_puts_first_on_top_and_shades_the_claimed_rank(rank):
     lo, hi = rank.layout.yaxis.range
     assert lo > hi, "rank 1 must be at the top"
-    assert list(rank.layout.yaxis.ticktext) == ["1st", "2nd", "3rd", "4th", "5th"]
+    assert list(rank.layout.yaxis.ticktext) == ["1st place", "2nd place", "3rd place", "4th place", "5th place"]
     shape = band_shape(rank)
     assert (shape.y0, shape.y1) == (0.5, 1.5)
     assert "1st" in band_label(rank)
@@ -151,7 +151,7 @@ def test_rank_chart_ranks_equal_the_verdict(rank, verdicts):
 
 def test_rank_chart_hover_names_partial_periods_in_words(rank):
     eec = [t for t in rank.data if (t.meta or {}).get("periods") and "-" in t.meta["periods"][0]][0]
-    assert "January–September 2020 (nine months): 1st of 4 (-0.61 per 1,000)" in eec.hovertext
+    assert "January–September 2020 (nine months): 1st of 4 (−0.61 per 1,000)" in eec.hovertext
     assert any(h.startswith("first half of 2021: ") for h in eec.hovertext)
 
 
@@ -173,7 +173,7 @@ def test_presence_chart_highlights_by_hatching_and_bold_not_colour_alone(presenc
     assert claimed.marker.pattern.shape == "/" and not others.marker.pattern.shape
     assert claimed.marker.color != others.marker.color
     assert all(label.startswith("<b>") for label in claimed.y)
-    assert "Mongolia" in claimed.y[-1] and "47th" in claimed.y[-1]
+    assert "Mongolia" in claimed.y[-1] and "47." in claimed.y[-1]
 
 
 def test_presence_chart_uses_a_log_scale_so_225_people_show_beside_millions(presence):
@@ -206,7 +206,7 @@ def test_ukraine_chart_highlights_ukraine_alone_with_its_rank_and_value(ukraine)
     claimed = one(ukraine, highlight=True)
     assert claimed.meta["destinations"] == ["UKR"]
     assert list(claimed.x) == [225962]
-    assert claimed.y[0] == "<b>3rd Ukraine</b>"
+    assert claimed.y[0] == "<b>3. Ukraine</b>"
     assert "UKR" not in one(ukraine, highlight=False).meta["destinations"]
 
 
@@ -216,7 +216,7 @@ def test_ukraine_chart_marks_the_claimed_first_place_above_ukraine(ukraine):
     assert len(line) == 1 and line[0].y0 == 0.5
     assert any(a.name == "top-line" and a.text == "claim: 1st" for a in ukraine.layout.annotations)
     others = one(ukraine, highlight=False)
-    assert others.meta["destinations"][:2] == ["RUS", "DEU"] and others.y[0] == "1st Russia"
+    assert others.meta["destinations"][:2] == ["RUS", "DEU"] and others.y[0] == "1. Russia"
 
 
 def test_stock_bar_labels_its_line_as_told_or_as_a_top_n():

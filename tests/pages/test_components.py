@@ -3,6 +3,8 @@ aria-controls names a panel that exists, and the one-line phone navbar with its 
 
 from __future__ import annotations
 
+import re
+
 from dash import dcc, html
 
 from dashboard import components
@@ -14,7 +16,8 @@ def test_graphs_have_no_modebar_and_send_nothing_to_a_cloud():
     """The modebar's icons covered chart titles and added six tab stops per chart."""
     config = components.graph_config()
     assert config["displayModeBar"] is False and config["showSendToCloud"] is False
-    assert config["displaylogo"] is False and config["topojsonURL"].endswith("/assets/topojson/")
+    # Map shapes from the app's own trimmed topojson, at a content-hashed address (never a CDN).
+    assert config["displaylogo"] is False and re.fullmatch(r"/_static/[0-9a-f]{16}/topojson/", config["topojsonURL"])
 
 
 def test_a_chart_block_has_csv_png_and_embed_tools():

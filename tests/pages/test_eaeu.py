@@ -181,7 +181,7 @@ def test_rank_table_lists_year_rank_and_value(snap):
     table = page.rank_table(view.rank_rows({"years": (2024, 2024)}, snap), "en")
     rows = [r for r in walk(table) if isinstance(r, html.Tr)]
     cells = [c.children for c in walk(rows[1]) if isinstance(c, html.Td)]
-    assert cells == ["2024", "3 of 5", "-0.36"]
+    assert cells == ["2024", "3 of 5", "−0.36"]
 
 
 @pytest.mark.parametrize("fn", ["figure_net", "figure_stock_share", "figure_rank", "figure_eec"])

@@ -123,8 +123,10 @@ def test_gaps_are_empty_cells_never_numbers(snap):
 
 
 def test_callback_filters_and_writes_the_query(snap):
-    data, columns, source, count, href, query = page.update(
+    data, columns, source, count, href, zip_href, meta_href, query = page.update(
         "migrant-stock", ["RUS", "DEU"], [2010, 2020], 2020, [], "en")
+    assert zip_href == "/data/migrant-stock.zip?countries=RUS~DEU&years=2010..2020&revision=2020"
+    assert meta_href == "/data/migrant-stock.meta.json?countries=RUS~DEU&years=2010..2020&revision=2020"
     assert len(data) == 6 and count == "6 rows"
     assert query == "?dataset=migrant-stock&countries=RUS~DEU&years=2010..2020&revision=2020"
     assert href == "/data/migrant-stock.csv?countries=RUS~DEU&years=2010..2020&revision=2020"
@@ -146,12 +148,12 @@ def test_every_header_explains_its_column_and_quantities_get_separators_not_code
 def test_full_year_span_and_no_countries_mean_no_filter(snap):
     """Dragging the slider back to the ends must give a clean link, not years=1990..2024."""
     span = view.year_span(datasets.get("eaeu", snap))
-    *_rest, href, query = page.update("eaeu", [], list(span), "all", None, "en")
+    *_rest, href, _zip, _meta, query = page.update("eaeu", [], list(span), "all", None, "en")
     assert query == "?dataset=eaeu" and href == "/data/eaeu.csv"
 
 
 def test_callback_with_garbage_controls_falls_back(snap):
-    data, *_rest, href, query = page.update("nope", ["ZZZ"], ["x"], "what", ["XXX"], "en")
+    data, *_rest, href, _zip, _meta, query = page.update("nope", ["ZZZ"], ["x"], "what", ["XXX"], "en")
     assert href == "/data/kz-migration.csv" and query == ""
     assert len(data) == len(datasets.get("kz-migration", snap))
 
@@ -184,7 +186,7 @@ def test_download_route_returns_the_rows_on_screen(client, name, query):
 
 def test_country_of_birth_filter_matches_the_csv_route():
     """migrant-stock's origin filter is on screen too, so the Download link still gives the rows shown."""
-    data, *_rest, count, href, query = page.update("migrant-stock", ["MNG"], None, "all", ["KAZ"], "en")
+    data, *_rest, count, href, _zip, _meta, query = page.update("migrant-stock", ["MNG"], None, "all", ["KAZ"], "en")
     assert query == "?dataset=migrant-stock&countries=MNG&origin=KAZ"
     assert href == "/data/migrant-stock.csv?countries=MNG&origin=KAZ"
     assert {row["origin"] for row in data} == {"KAZ"} and count == f"{len(data)} rows"
@@ -208,7 +210,7 @@ SORTED = [{"colId": "value", "sort": "desc", "sortIndex": 0}, {"colId": "year", 
 
 def test_a_sorted_column_resorts_the_rows_and_writes_sort_into_the_url_and_the_link(snap):
     """Sorting was the grid's alone: not in the URL, not in the CSV's order."""
-    data, columns, _source, _count, href, query = page.update("kz-migration", [], None, "all", [], "en", SORTED)
+    data, columns, _source, _count, href, _zip, _meta, query = page.update("kz-migration", [], None, "all", [], "en", SORTED)
     assert query == "?sort=-value~year" and href == "/data/kz-migration.csv?sort=-value~year"
     expected = expected_rows(snap, "kz-migration", {"sort": "-value~year"})
     assert [r["value"] for r in data] == [None if v != v else v for v in expected["value"].tolist()]
@@ -264,3 +266,11 @@ def test_sorting_keeps_the_grids_page_and_columns(client):
     answer = response.get_json()["response"]
     assert "columnDefs" not in answer.get("explorer-table", {})
     assert answer["explorer-download"]["href"] == "/data/kz-migration.csv?sort=-value~year"
+
+
+def test_zip_and_metadata_links_carry_the_readers_language(snap):
+    """The CSV is the same in every language; the ZIP's README and the metadata are described in the reader's."""
+    *_rest, href, zip_href, meta_href, query = page.update("kz-migration", [], None, "all", [], "ru")
+    assert href == "/data/kz-migration.csv"
+    assert zip_href == "/data/kz-migration.zip?lang=ru" and meta_href == "/data/kz-migration.meta.json?lang=ru"
+    assert query == "?lang=ru"

@@ -52,6 +52,7 @@ def rule_coverage(frame: pd.DataFrame, first: int, last: int, *, alternative: pd
     decades = [d for d in range(first // 10 * 10, last + 1, 10)
                if min(d + 9, last) - max(d, first) + 1 >= 5
                and all(y in gaps for y in range(max(d, first), min(d + 9, last) + 1))]
+    decade_names = [_("{decade}s", lang, decade=d) for d in decades]  # "1990s", "1990-е", "1990" (+ жылдар)
     clauses = [
         ngettext("official annual figures exist for {n} of the {total} year {first}–{last}",
                  "official annual figures exist for {n} of the {total} years {first}–{last}", total, lang,
@@ -59,7 +60,7 @@ def rule_coverage(frame: pd.DataFrame, first: int, last: int, *, alternative: pd
         + (f" ({formatting.years(covered, lang)})" if covered else ""),
         (_("none for {years}", lang, years=formatting.years(gaps, lang))
          + (" " + _("(no official annual figure for any year of the {decades})", lang,
-                    decades=formatting.join([f"{d}s" for d in decades], lang)) if decades else "")) if gaps else "",
+                    decades=formatting.join(decade_names, lang)) if decades else "")) if gaps else "",
     ]
     if alternative is not None:
         alt = alternative.dropna(subset=["value"])

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 # ten (at most a thousand) that divides it.  If the interval value +- unit/2 crosses a bound of a range,
 # the figure cannot decide whether it is inside.
 MAX_ROUNDING_UNIT = 1000
+_DEFAULT_TITLE = N_("Figures per year")
 _MEASURE_TITLES = {"emigrants": N_("Emigrants per year"), "immigrants": N_("Immigrants per year"),
                    "net": N_("Net migration per year")}
 
@@ -123,6 +124,6 @@ class Rule(base.RuleBase):
                   high=formatting.number(self.high, lang))
         return story.range_figure(
             base.rows_frame(verdict), low=self.low, high=self.high, label=label,
-            title=_(_MEASURE_TITLES.get(claim.query.measure, N_("Figures per year")), lang),
+            title=_(_MEASURE_TITLES.get(claim.query.measure, _DEFAULT_TITLE), lang),
             source=base.chart_source(claim, verdict, snap, lang), article_year=int(claim.article_date[:4]),
             lang=lang)

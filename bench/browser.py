@@ -1,0 +1,131 @@
+"""Weight and time to chart, in Debian's headless Chromium (Playwright, no download).
+
+Weight: bytes on the wire (DevTools' encodedDataLength: headers and compressed bodies) of a first load in
+a fresh profile, until the chart is drawn and the network is idle.  Time to chart: navigation start to
+the chart drawn, against a standalone HTML file of the same figure with the same plotly.js bundle served
+compressed by a plain static server (the floor), measured in the same run; on loopback and on a
+throttled 10 Mbit/s, 40 ms profile (DevTools network emulation).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import statistics
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from bench import servers
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+THROTTLED = {"offline": False, "latency": 40, "downloadThroughput": 10_000_000 / 8,
+             "uploadThroughput": 10_000_000 / 8}
+# Page or embed -> the chart it draws (the floor draws that chart's figure alone).
+TARGETS = {
+    "/embed/trends": "trends", "/embed/destinations-map": "destinations-map", "/embed/eaeu-net": "eaeu-net",
+    "/embed/claim/leave-30-50k": "claim/leave-30-50k",
+    "/": "claim/leave-30-50k", "/destinations": "destinations-map", "/trends": "trends", "/eaeu": "eaeu-net",
+    "/data": None,
+}
+DRAWN = """() => { const svg = document.querySelector('.js-plotly-plot .main-svg');
+    return !!svg && !!document.querySelector('.js-plotly-plot .trace, .js-plotly-plot .choroplethlocation'); }"""
+GRID = "() => !!document.querySelector('.ag-row[row-index]')"
+
+STANDALONE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><script src="plotly-kz.js"></script></head>
+<body><div id="chart" style="width:100%;height:{height}px"></div><script>
+var fig = {figure};
+Plotly.newPlot("chart", fig.data, fig.layout, {{responsive: true, displayModeBar: false, topojsonURL: "topojson/"}});
+</script></body></html>"""
+
+
+def _figure_of(embed_html: str) -> tuple[str, int]:
+    figure = re.search(r"var fig = (\{.*?\});\n", embed_html, re.S)[1]
+    height = int(re.search(r"#chart \{ width: 100%; height: (\d+)px", embed_html)[1])
+    return figure, height
+
+
+def standalone_folder(app_url: str, charts: set[str]) -> Path:
+    """One standalone HTML file per chart, with the app's bundle and map shapes, pre-compressed."""
+    from dashboard import static_files
+
+    folder = Path(tempfile.mkdtemp(prefix="kz-floor-"))
+    files = static_files.package_files(Path("assets"))
+    shutil.copy(files["plotly-kz.js"], folder / "plotly-kz.js")
+    (folder / "topojson").mkdir()
+    shutil.copy(files["topojson/world_110m.json"], folder / "topojson" / "world_110m.json")
+    for chart in charts:
+        with urllib.request.urlopen(f"{app_url}/embed/{chart}") as response:
+            figure, height = _figure_of(response.read().decode())
+        (folder / f"{chart.replace('/', '-')}.html").write_text(STANDALONE.format(figure=figure, height=height))
+    servers.brotli_folder(folder)
+    return folder
+
+
+def _load(browser, url: str, ready: str, throttle: dict | None) -> dict:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    if throttle:
+        cdp.send("Network.emulateNetworkConditions", throttle)
+    sizes: dict[str, float] = {}
+    full: list[str] = []
+    urls: dict[str, str] = {}
+    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(ready, polling="raf", timeout=120_000)
+    drawn_ms = page.evaluate("() => performance.now()")
+    page.wait_for_load_state("networkidle")
+    for request_id, url_seen in urls.items():
+        if re.search(r"/plotly(\.min)?\.js$|package_data/plotly", url_seen):
+            full.append(url_seen)
+    context.close()
+    return {"ms": drawn_ms, "bytes": int(sum(sizes.values())), "requests": len(sizes), "full_bundle": full}
+
+
+def run(app_url: str, repeats: int = 3) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    charts = {c for c in TARGETS.values() if c}
+    floor_dir = standalone_folder(app_url, charts)
+    results: dict = {"weight": {}, "time_to_chart": {}, "throttled": {}}
+    try:
+        with servers.brotli_static_server(floor_dir) as floor_url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            for profile, throttle in (("loopback", None), ("throttled", THROTTLED)):
+                runs = repeats if profile == "loopback" else 1
+                for target, chart in TARGETS.items():
+                    ready = GRID if chart is None else DRAWN
+                    samples, floors = [], []
+                    for _ in range(runs):  # interleaved: the page, then its floor
+                        samples.append(_load(browser, app_url + target, ready, throttle))
+                        if chart:
+                            floors.append(_load(browser, f"{floor_url}/{chart.replace('/', '-')}.html", DRAWN,
+                                                throttle))
+                    ms = statistics.median(s["ms"] for s in samples)
+                    floor = statistics.median(s["ms"] for s in floors) if floors else None
+                    row = {"ms": round(ms), "floor_ms": round(floor) if floor else None,
+                           "ratio": round(ms / floor, 2) if floor else None}
+                    if profile == "loopback":
+                        results["weight"][target] = {"bytes": samples[0]["bytes"], "requests": samples[0]["requests"],
+                                                     "full_bundle": samples[0]["full_bundle"]}
+                        results["time_to_chart"][target] = row
+                    else:
+                        results["throttled"][target] = row
+            browser.close()
+    finally:
+        shutil.rmtree(floor_dir, ignore_errors=True)
+    return results
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(json.dumps(run(sys.argv[1]), indent=2))

@@ -1,0 +1,93 @@
+"""Server time of the main callbacks at one client (in-process WSGI calls, as the renderer sends them): the map
+year, a country chosen (click or picker), the trends range and toggles, the EAEU countries.
+
+Each control is walked through its values twice: the first pass builds each reply (``cold``: what the
+first reader of a state waits for), the second is served as later readers are (``warm``: from the
+per-snapshot cache, or Redis).  p95 over every call of a pass; reply sizes as sent (brotli).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import statistics
+import time
+
+from tests import dash_calls
+
+BROWSER = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def _set(body: dict, ident: str, value) -> dict:
+    body = copy.deepcopy(body)
+    for item in body["inputs"]:
+        if isinstance(item, dict) and item["id"] == ident:
+            item["value"] = value
+            body["changedPropIds"] = [f"{ident}.{item['property']}"]
+            return body
+    raise KeyError(ident)
+
+
+def _body(client, path: str, prefix: str) -> dict:
+    return next(b for b in dash_calls.calls(client, path) if b["output"].startswith(prefix))
+
+
+def scenarios(client) -> dict[str, list[dict]]:
+    from dashboard import context
+    from dashboard.views import destinations
+
+    with client.application.test_request_context("/"):
+        snap = context.snapshot()
+        years = destinations.revision_years(snap, destinations.DEFAULTS["revision"])
+        countries = [o["value"] for o in destinations.destination_options(destinations.DEFAULTS, snap)][:30]
+    charts = _body(client, "/destinations", "..destinations-map.figure")
+    series = _body(client, "/destinations", "..destinations-series.figure")
+    trends = _body(client, "/trends", "..trends-graph.figure")
+    eaeu = _body(client, "/eaeu", "..eaeu-net-graph.figure")
+    span = range(1995, 2025, 3)
+    eaeu_sets = [list(c) for n in (1, 2, 3) for c in itertools.combinations(["ARM", "BLR", "KGZ", "RUS"], n)]
+    return {
+        "map year": [_set(charts, "destinations-year", y) for y in years],
+        "country chosen": [_set(series, "destinations-picker", c) for c in countries],
+        "trends range": [_set(trends, "trends-years", [a, b]) for a in span for b in span if b > a][:40],
+        "trends toggles": [_set(_set(_set(trends, "trends-per1000", per), "trends-scale", scale), "trends-measures", m)
+                           for per in ([], ["1"]) for scale in ("linear", "log")
+                           for m in (["emigrants"], ["emigrants", "immigrants"], ["emigrants", "immigrants", "net"])],
+        "EAEU countries": [_set(eaeu, "eaeu-countries", ["KAZ", *c]) for c in eaeu_sets],
+    }
+
+
+def _pass(client, bodies: list[dict]) -> tuple[list[float], list[int]]:
+    times, sizes = [], []
+    for body in bodies:
+        data = json.dumps(body)
+        start = time.perf_counter()
+        response = client.post(dash_calls.ENDPOINT, data=data, content_type="application/json", headers=BROWSER)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (body["output"], response.status_code)
+        sizes.append(len(response.data))
+    return times, sizes
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20, method="inclusive")[18] if len(samples) > 1 else samples[0]
+
+
+def run() -> dict:
+    from dashboard.app import create_app
+
+    client = create_app().server.test_client()
+    client.get("/destinations")  # the page itself first, as a reader's browser does
+    out = {}
+    for name, bodies in scenarios(client).items():
+        cold, sizes = _pass(client, bodies)
+        warm, _ = _pass(client, bodies * max(1, 100 // len(bodies)))
+        out[name] = {"calls": len(bodies), "cold_p95_ms": round(p95(cold), 1), "warm_p95_ms": round(p95(warm), 1),
+                     "warm_median_ms": round(statistics.median(warm), 1),
+                     "reply_kb_br": round(statistics.median(sizes) / 1000, 1)}
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))

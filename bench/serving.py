@@ -1,0 +1,82 @@
+"""Cold start and load, on real servers: gunicorn as the Procfile runs it, and wrk (Debian's package,
+installed here if missing).
+
+Cold start: process start to the first page answered, the app against a bare Dash app with one graph,
+median of interleaved runs.  Load: wrk with 50 connections against one embed, one filtered CSV and one
+static asset of the same server (the baseline), brotli asked for as a browser does.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import statistics
+import subprocess
+import urllib.request
+
+from bench import servers
+
+LOAD_ROUTES = {
+    "static asset": None,  # the hashed chart-tools.js, found in an embed's HTML
+    "/embed/trends": "/embed/trends",
+    "/embed/destinations-map": "/embed/destinations-map",
+    "filtered CSV": "/data/migrant-stock.csv?countries=DEU~UKR&years=2000..2020&revision=2020",
+}
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    return shutil.which("wrk") or "wrk"
+
+
+def cold_start(repeats: int = 3) -> dict:
+    app, bare = [], []
+    for _ in range(repeats):
+        for target, samples in (("dashboard.app:server", app), ("bench.bare_dash:server", bare)):
+            with servers.gunicorn(target, workers=1, threads=4) as (url, started, _process):
+                servers.wait_for(url + "/", timeout=120)
+                import time
+                samples.append(time.perf_counter() - started)
+    a, b = statistics.median(app), statistics.median(bare)
+    return {"app_s": round(a, 2), "bare_dash_s": round(b, 2), "ratio": round(a / b, 2)}
+
+
+def _wrk(wrk: str, url: str, seconds: int, connections: int) -> dict:
+    out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
+                          "-H", "Accept-Encoding: br, gzip", url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    return {"rps": round(rps), "p50_ms": round(ms("50%"), 1), "p99_ms": round(ms("99%"), 1), "errors": errors}
+
+
+def load(seconds: int = 10, connections: int = 50) -> dict:
+    wrk = ensure_wrk()
+    results = {}
+    with servers.gunicorn() as (url, _started, _process):
+        servers.wait_for(url + "/healthz", timeout=120)
+        with urllib.request.urlopen(url + "/embed/trends") as response:
+            asset = re.search(r'src="(/_static/[0-9a-f]+/chart-tools\.js)"', response.read().decode())[1]
+        for name, path in LOAD_ROUTES.items():
+            target = url + (path or asset)
+            urllib.request.urlopen(target).read()  # warm: the first request builds the cached reply
+            results[name] = _wrk(wrk, target, seconds, connections)
+    base = results["static asset"]["rps"]
+    for row in results.values():
+        row["x_static"] = round(row["rps"] / base, 2)
+    return results
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps({"cold_start": cold_start(), "load": load()}, indent=2))
