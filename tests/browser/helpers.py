@@ -201,3 +201,28 @@ def focus_ring(page) -> dict:
                 visible: el.offsetParent !== null || el === document.body,
                 // where it is: tells apart two stops that look alike (the grid's icon-only paging buttons)
                 at: (r => [Math.round(r.x), Math.round(r.y)])(el.getBoundingClientRect())}; }""")
+
+
+def type_into_picker(page, picker_id: str, text: str) -> None:
+    """Open a dcc.Dropdown from the keyboard (focus, Enter) and type into its search box, once the box has
+    the focus: Dash 4 moves the focus there a frame or more after the list opens, and keys typed before
+    that are lost (a flaky CI failure).  Waits until the list shows only matches."""
+    searching = """() => { const a = document.activeElement;
+                           return !!a && a.matches('.dash-dropdown-content input.dash-dropdown-search'); }"""
+    page.focus(f"#{picker_id}-control .dash-dropdown-focus-target, #{picker_id}")
+    for attempt in range(3):
+        # An Enter that arrives while the list is still closing (just after an Escape) is swallowed; a
+        # reader would press it again, and so does this.
+        page.keyboard.press("Enter")
+        try:
+            page.wait_for_function(searching, timeout=3000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            if page.locator(".dash-dropdown-content input.dash-dropdown-search").count():
+                page.focus(".dash-dropdown-content input.dash-dropdown-search")  # open, the focus left behind
+                break
+    page.keyboard.type(text)
+    wait_until(page, """(text) => { const o = [...document.querySelectorAll('.dash-dropdown-content .dash-dropdown-option')];
+                                   return o.length > 0 && o.every(e => e.textContent.includes(text)); }""", arg=text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.helpers import (axe_violations, focus_ring, open_dash, open_embed, query_lists, settle,
-                                   wait_for_all_graphs, wait_for_layout, wait_until)
+                                   type_into_picker, wait_for_all_graphs, wait_for_layout, wait_until)
 
 pytestmark = pytest.mark.browser
 
@@ -120,11 +120,7 @@ def test_the_data_table_is_operable_from_the_keyboard_and_lets_focus_go(browse, 
 def test_a_destination_is_chosen_without_a_mouse(browse, app_url):
     page = browse(1280, 900)
     open_dash(page, app_url + "/destinations")
-    page.focus("#destinations-picker-control .dash-dropdown-focus-target, #destinations-picker")
-    page.keyboard.press("Enter")
-    page.keyboard.type("Germany")
-    wait_until(page, """() => { const o = [...document.querySelectorAll('.dash-dropdown-content .dash-dropdown-option')];
-                               return o.length > 0 && o.every(e => e.textContent.includes('Germany')); }""")
+    type_into_picker(page, "destinations-picker", "Germany")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     wait_until(page, "() => new URLSearchParams(window.location.search).get('country') === 'DEU'")
