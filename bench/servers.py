@@ -1,5 +1,5 @@
-"""Real servers for the bench: the app under gunicorn as the Procfile runs it, a bare Dash app, a plain static
-file server; each on a free loopback port, stopped when the ``with`` block ends."""
+"""Real servers for the bench: the app under gunicorn as the Procfile runs it, a bare Dash app, a static file
+server sending brotli; each on a free loopback port, stopped when the ``with`` block ends."""
 
 from __future__ import annotations
 
@@ -56,20 +56,6 @@ def gunicorn(app: str = "dashboard.app:server", workers: int = 2, threads: int =
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-@contextlib.contextmanager
-def static_server(folder: Path):
-    """``python -m http.server`` on a folder: a static host with no Python of ours."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                                "--directory", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def brotli_folder(folder: Path) -> None:

@@ -12,6 +12,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import time
 import urllib.request
 
 from bench import servers
@@ -39,7 +40,6 @@ def cold_start(repeats: int = 3) -> dict:
         for target, samples in (("dashboard.app:server", app), ("bench.bare_dash:server", bare)):
             with servers.gunicorn(target, workers=1, threads=4) as (url, started, _process):
                 servers.wait_for(url + "/", timeout=120)
-                import time
                 samples.append(time.perf_counter() - started)
     a, b = statistics.median(app), statistics.median(bare)
     return {"app_s": round(a, 2), "bare_dash_s": round(b, 2), "ratio": round(a / b, 2)}

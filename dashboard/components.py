@@ -99,29 +99,29 @@ def _page_query(queries: list) -> dict[str, str]:
     return dict(parse_qsl(next((q for q in queries if q), "").lstrip("?")))
 
 
-def update_data_links(queries, ids):
-    """Each chart's Download CSV link follows the view on screen."""
+def _page_lang(langs) -> str:
+    """The language of the page on screen, from its page-lang store (an ALL pattern gives a list)."""
+    return negotiate(next((v for v in langs or () if v), None) if isinstance(langs, list) else langs)
+
+
+def _views(queries, ids):
+    """(chart, its values) for each chart id, in the view the page's query describes."""
     registry = charts.registry(context.snapshot())
     query = _page_query(queries)
-    hrefs = []
     for ident in ids:
         chart = registry[ident["chart"]]
-        values, _n = urlstate.parse(query, chart.params, strict=False)
-        hrefs.append(chart.data_url(values))
-    return hrefs
+        yield chart, urlstate.parse(query, chart.params, strict=False)[0]
+
+
+def update_data_links(queries, ids):
+    """Each chart's Download CSV link follows the view on screen."""
+    return [chart.data_url(values) for chart, values in _views(queries, ids)]
 
 
 def update_table_links(queries, ids, langs=()):
     """Each chart's "as a table" link opens the data explorer on the rows the chart draws."""
-    registry = charts.registry(context.snapshot())
-    query = _page_query(queries)
-    lang = negotiate(next((v for v in langs or () if v), None))
-    hrefs = []
-    for ident in ids:
-        chart = registry[ident["chart"]]
-        values, _n = urlstate.parse(query, chart.params, strict=False)
-        hrefs.append(urlstate.with_lang(chart.table_url(values), lang))
-    return hrefs
+    lang = _page_lang(list(langs or ()))
+    return [urlstate.with_lang(chart.table_url(values), lang) for chart, values in _views(queries, ids)]
 
 
 def open_embed(n_clicks, queries, ident, lang="en"):
@@ -129,11 +129,9 @@ def open_embed(n_clicks, queries, ident, lang="en"):
     closes the panel)."""
     if not n_clicks or n_clicks % 2 == 0:
         return dash.no_update, True, "false"
-    # The page's language store (a list: the pattern matches the one page on screen).
-    lang = negotiate(next((v for v in lang if v), None) if isinstance(lang, list) else lang)
+    lang = _page_lang(lang)
     snap = context.snapshot()
-    chart = charts.registry(snap)[ident["chart"]]
-    values, _n = urlstate.parse(_page_query(queries), chart.params, strict=False)
+    chart, values = next(_views(queries, [ident]))
     # The embed in the reader's language: an editor on the Russian page gets a Russian chart and alt text.
     query = urlstate.encode(values, chart.params)
     alt = alttext.alt_text(chart.figure(values, snap, lang), lang)

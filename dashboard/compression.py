@@ -3,16 +3,21 @@ a year.
 
 Dash's scripts (the renderer, React, the component libraries, ~1.2 MB) have a version in their URL
 (``dash_renderer.v4_4_1m1796252589.min.js``) and never change within a process: each is compressed once
-and kept.  Every other response (pages, callbacks, CSV, embeds) is compressed as it goes; its content
-depends on the snapshot, so nothing of it is kept here (the shared cache keeps the bodies).
+and kept.  Embeds and downloads, asked for again and again, are compressed once per snapshot and content
+(``negotiated``); pages and callback replies are compressed as they go.  Our own static files come
+compressed from ``static_files``.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 
+import brotli
 import flask
 from flask_compress import Compress
+
+from dashboard.static_files import MIN_SIZE, preferred_encoding
 
 SUITES = "/_dash-component-suites/"
 BROTLI_QUALITY = 9  # for replies compressed once and sent many times (11 is ~10x slower for ~3% less)
@@ -42,7 +47,7 @@ def cache_key(request: flask.Request) -> str:
 def install(server: flask.Flask) -> None:
     server.config.update(
         COMPRESS_MIMETYPES=TEXT_TYPES, COMPRESS_ALGORITHM=["br", "gzip"], COMPRESS_BR_LEVEL=5,
-        COMPRESS_LEVEL=6, COMPRESS_MIN_SIZE=500, COMPRESS_CACHE_BACKEND=SuitesCache, COMPRESS_CACHE_KEY=cache_key)
+        COMPRESS_LEVEL=6, COMPRESS_MIN_SIZE=MIN_SIZE, COMPRESS_CACHE_BACKEND=SuitesCache, COMPRESS_CACHE_KEY=cache_key)
     Compress(server)
     server.after_request(_immutable_suites)
 
@@ -65,10 +70,6 @@ def _immutable_suites(response: flask.Response) -> flask.Response:
 def encoded(snap, body: bytes) -> dict[str, bytes]:
     """A cached reply's brotli and gzip forms, compressed once per snapshot and content (an embed or a CSV
     asked for a thousand times a minute is compressed once, not a thousand times)."""
-    import gzip
-
-    import brotli
-
     digest = hashlib.sha256(body).hexdigest()
     return snap.cached("encoded", digest, lambda: {
         "br": brotli.compress(body, quality=BROTLI_QUALITY), "gzip": gzip.compress(body, 6, mtime=0)})
@@ -76,10 +77,9 @@ def encoded(snap, body: bytes) -> dict[str, bytes]:
 
 def negotiated(response: flask.Response, snap, body: bytes) -> flask.Response:
     """``response`` (its body ``body``, ETag already set) in the encoding the client prefers."""
-    if len(body) < 500:
+    if len(body) < MIN_SIZE:
         return response
-    accepted = flask.request.accept_encodings
-    encoding = "br" if accepted["br"] else "gzip" if accepted["gzip"] else None
+    encoding = preferred_encoding(flask.request)
     response.headers["Vary"] = "Accept-Encoding"
     if encoding is None:
         return response

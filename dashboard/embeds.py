@@ -54,6 +54,11 @@ def iframe_html(url: str, title: str, chart_id: str, query: str, height: int = 5
             f'loading="lazy"></iframe>')
 
 
+def resize_script(base_url: str) -> str:
+    """The script the article's page loads once, beside its iframes."""
+    return f'<script src="{base_url}/embed-resize.js" defer></script>'
+
+
 def snippet(base_url: str, chart: Chart, query: str, alt: str, lang: str = "en") -> str:
     """What an editor pastes: the responsive iframe (in ``lang``), the one-time resize script, and alt text.
     ``query`` is the chart's canonical query: the iframe's id (which the resize script matches) never
@@ -61,7 +66,7 @@ def snippet(base_url: str, chart: Chart, query: str, alt: str, lang: str = "en")
     return "\n".join([
         iframe_html(f"{base_url}/embed/{chart.id}{urlstate.with_lang(query, lang)}", chart.title_in(lang),
                     chart.id, query),
-        f'<script src="{base_url}/embed-resize.js" defer></script>',
+        resize_script(base_url),
         "<!-- " + _("Alt text: {alt}", lang, alt=html.escape(alt)) + " -->",
     ])
 
@@ -75,7 +80,7 @@ def oembed_html(base_url: str, chart: Chart, query: Mapping[str, Any], height: i
     full = urlstate.with_lang(urlstate.encode(values, params), lang)
     return chart.title_in(lang), (iframe_html(f"{base_url}/embed/{chart.id}{full}", chart.title_in(lang), chart.id,
                                               urlstate.encode(values, chart.params), height)
-                                  + f'<script src="{base_url}/embed-resize.js" defer></script>')
+                                  + resize_script(base_url))
 
 
 @functools.lru_cache(maxsize=1)
@@ -186,6 +191,7 @@ def _page(chart: Chart, values: Mapping, snap: Snapshot, current: Snapshot, lang
     if not source:  # e.g. a series chart waiting for a country: the dataset's own source line
         source = provenance.source_line(datasets.provenance(chart.data(values)[0], snap), lang)
     height = int(fig.layout.height or 480)
+    locale = plotly_locale_file(lang)
     light = themes.apply(fig, "light")
     light["layout"].pop("height", None)  # the chart fills its box (the box has the figure's height)
     dark = themes.apply(light, "dark")
@@ -204,7 +210,7 @@ def _page(chart: Chart, values: Mapping, snap: Snapshot, current: Snapshot, lang
         height=height, topojson=static.folder_url("topojson/world_110m.json"),
         plotly_js=static.url("plotly-kz.js"),
         chart_tools_js=static.url("chart-tools.js"), embed_js=static.url("embed.js"),
-        locale_js=static.url(plotly_locale_file(lang)) if plotly_locale_file(lang) else None)
+        locale_js=static.url(locale) if locale else None)
 
 
 def _script_json(value) -> jinja2.utils.markupsafe.Markup:

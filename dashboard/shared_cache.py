@@ -16,6 +16,7 @@ import time
 from typing import Any, Callable
 
 import flask
+import plotly.io.json as pio_json
 from flask_caching import Cache
 
 import dashboard
@@ -40,7 +41,6 @@ class SharedCache:
 
     def __init__(self, server: flask.Flask, release: str):
         self.cache = Cache(server, config=config())
-        self.shared = bool(settings.get("REDIS_URL"))
         self.release = release
         self._warned = 0.0
 
@@ -78,17 +78,12 @@ class SharedCache:
 
     def json(self, key: str, build: Callable[[], Any]) -> Any:
         """A JSON-able value (a callback's outputs: figures and components as their JSON), stored as JSON."""
-        import plotly.io.json as pio_json
-
         found = self._get(key)
         if isinstance(found, str):
             return json.loads(found)
         text = pio_json.to_json_plotly(build())
         self._set(key, text)
         return json.loads(text)
-
-    def stats(self) -> dict[str, Any]:
-        return {"backend": "redis" if self.shared else "memory"}
 
 
 def release(static_digests: dict[str, str]) -> str:

@@ -28,6 +28,13 @@ HASH_LENGTH = 16
 # Best compression for files the browser keeps for a year; done once per process and file.
 BROTLI_QUALITY = 11
 GZIP_LEVEL = 9
+MIN_SIZE = 500  # bytes: below this, compressing costs more than it saves (flask-compress's default too)
+
+
+def preferred_encoding(request: flask.Request) -> str | None:
+    """The encoding to send: brotli if the client takes it, else gzip, else none."""
+    accepted = request.accept_encodings
+    return "br" if accepted["br"] else "gzip" if accepted["gzip"] else None
 
 
 def package_files(assets_dir: Path) -> dict[str, Path]:
@@ -40,8 +47,8 @@ def package_files(assets_dir: Path) -> dict[str, Path]:
         "plotly-locale-kk.js": vendor / "plotly-locale-kk.js",
         # plotly.js asks for "<topojsonURL>world_110m.json": the name must stay, the hash is in the folder.
         "topojson/world_110m.json": vendor / "topojson" / "world_110m.json",
-        "embed.js": STATIC / "embed.js",
-        "embed-resize.js": STATIC / "embed-resize.js",  # at its own stable address too (routes.py)  # inside an embed (the article's own embed-resize.js keeps its URL)
+        "embed.js": STATIC / "embed.js",  # inside an embed
+        "embed-resize.js": STATIC / "embed-resize.js",  # in articles: also at its own stable address (routes.py)
         "style.css": assets_dir / "style.css",
         "chart-tools.js": assets_dir / "chart-tools.js",
         "a11y.js": assets_dir / "a11y.js",
@@ -57,9 +64,13 @@ class Encoded:
     mimetype: str
 
 
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:HASH_LENGTH]
+
+
 def _encode(path: Path) -> Encoded:
     raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()[:HASH_LENGTH]
+    digest = _digest(raw)  # again: the file may have changed since its URL was made (then the URL is stale)
     br_file, gz_file = path.with_name(path.name + ".br"), path.with_name(path.name + ".gz")
     # A pre-compressed sibling is used only if it still holds this file (decompressing takes milliseconds).
     br = br_file.read_bytes() if br_file.exists() else b""
@@ -80,8 +91,7 @@ class StaticFiles:
 
     def __init__(self, files: Mapping[str, Path]):
         self.files = dict(files)
-        self.digests = {name: hashlib.sha256(path.read_bytes()).hexdigest()[:HASH_LENGTH]
-                        for name, path in self.files.items() if path.exists()}
+        self.digests = {name: _digest(path.read_bytes()) for name, path in self.files.items() if path.exists()}
         self._bodies: dict[str, Encoded] = {}
 
     def url(self, name: str) -> str:
@@ -102,13 +112,8 @@ class StaticFiles:
         if name not in self.digests:
             return flask.Response(f"unknown file '{name[:60]}'\n", status=404, mimetype="text/plain")
         body = self.encoded(name)
-        accepted = flask.request.accept_encodings
-        if accepted["br"]:
-            payload, encoding = body.br, "br"
-        elif accepted["gzip"]:
-            payload, encoding = body.gzip, "gzip"
-        else:
-            payload, encoding = body.identity, None
+        encoding = preferred_encoding(flask.request)
+        payload = {"br": body.br, "gzip": body.gzip, None: body.identity}[encoding]
         response = flask.Response(payload, mimetype=body.mimetype)
         if encoding:
             response.headers["Content-Encoding"] = encoding

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +22,7 @@ REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 @pytest.fixture
 def redis_url():
-    if not shutil.which("redis-server") and not __import__("os").path.exists(REDIS):
+    if not Path(REDIS).exists():
         pytest.fail("Debian's redis-server is required: apt-get install redis-server (scripts/test does)")
     port = servers.free_port()
     process = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
