@@ -52,6 +52,25 @@ def _amend(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bake(args: argparse.Namespace) -> int:
+    import time
+
+    from dashboard import bake, snapshots, static_files
+
+    started = time.perf_counter()
+    static = static_files.StaticFiles(static_files.package_files(settings.assets_dir()))
+    try:
+        made = bake.bake(Path(args.out), snapshots.Store(Path(args.data_dir)), static, site=args.site,
+                         only=args.chart or ())
+    except (bake.BakeError, snapshots.SnapshotError) as exc:
+        print(f"bake failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"baked snapshot {made['snapshot']} into {args.out} in {time.perf_counter() - started:.0f} s: "
+          f"{made['pages']} embed pages of {len(made['charts'])} charts, {made['data_files']} data files, "
+          f"{made['assets']} assets")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     if args.debug:  # Flask's development server, with reloading: for local work only
         from dashboard.app import create_app
@@ -87,6 +106,14 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--provenance", help="a new provenance file for it (default: the current one, checksum updated)")
     a.add_argument("--data-dir", default=str(settings.data_dir()), help="data folder (default: %(default)s)")
     a.set_defaults(func=_amend)
+    b = sub.add_parser("bake", help="write every embed, its data files and the assets as static files, for any "
+                                    "static host or CDN")
+    b.add_argument("out", help="folder to write (new, empty, or a previous bake, which is replaced whole)")
+    b.add_argument("--site", help="the live dashboard's address, for the embeds' 'Open the full chart' links "
+                                  "(default: no such link)")
+    b.add_argument("--chart", action="append", help="bake only this chart id (repeatable); default: every chart")
+    b.add_argument("--data-dir", default=str(settings.data_dir()), help="data folder (default: %(default)s)")
+    b.set_defaults(func=_bake)
     return p
 
 

@@ -16,7 +16,7 @@ import hashlib
 import html
 import json
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import jinja2
 
@@ -95,6 +95,18 @@ class Rendered:
     body: str
 
 
+@dataclass(frozen=True)
+class Links:
+    """Where an embed page's links go: the live app's own routes, or a static bake's files (``bake``)."""
+    data_url: str
+    page_url: str | None  # "Open the full chart"; None leaves the link out (a bake with no live site)
+    bake: dict | None = None  # a baked page's map from query strings to its sibling files (static/bake.js)
+
+
+def live_links(chart: Chart, values: Mapping, lang: str) -> Links:
+    return Links(chart.data_url(values), urlstate.with_lang(chart.page_url(values), lang))
+
+
 def _pin(values: dict, store: Store, current: Snapshot, lang: str, notices: list[str]) -> Snapshot:
     """The snapshot an ``as_of`` date asks for: the latest published on or before it, else the current one."""
     asked = values.get("as_of")
@@ -117,11 +129,13 @@ def _pin(values: dict, store: Store, current: Snapshot, lang: str, notices: list
 
 
 def render(chart: Chart, query: Mapping[str, Any], store: Store, static: StaticFiles,
-           shared: SharedCache | None = None) -> Rendered:
+           shared: SharedCache | None = None,
+           links: Callable[[Chart, Mapping, str], Links] | None = None) -> Rendered:
     """The embed page for ``/embed/<chart>?query``, built once per snapshot and canonical parameters.
 
     Leniently parsed: a bad or repeated parameter falls back (to its default, or its last value) with a
-    notice, so an embed already published in an article keeps showing a chart."""
+    notice, so an embed already published in an article keeps showing a chart.  ``links`` (a static bake's)
+    replaces the live routes in the page's links; such a page is built each time, never cached."""
     lang = negotiate(query.get("lang"))  # the one negotiation: anything but en/ru/kk is English
     values, notices = urlstate.parse(query, (*chart.params, *embed_params()), strict=False, ignore=("lang",),
                                      lang=lang)
@@ -135,10 +149,14 @@ def render(chart: Chart, query: Mapping[str, Any], store: Store, static: StaticF
     # The page is cached by its canonical parameters alone; what this request got wrong is written into it
     # as a notice, so junk queries neither evict real embeds nor cost a render each.
     key = (chart.id, urlstate.encode(values, (*chart.params, *embed_params())), lang, current.id)
-    build = functools.partial(_page, chart, values, snap, current, lang, static)
-    if shared is not None:  # built once by any worker or instance (Redis), then kept in this process too
-        build = functools.partial(shared.text, shared.key("embed", snap.id, key), build)
-    page = snap.cached("embed", key, build)
+    build = functools.partial(page_html, chart, values, snap, current, lang, static,
+                              (links or live_links)(chart, values, lang))
+    if links is not None:
+        page = build()
+    elif shared is not None:  # built once by any worker or instance (Redis), then kept in this process too
+        page = snap.cached("embed", key, functools.partial(shared.text, shared.key("embed", snap.id, key), build))
+    else:
+        page = snap.cached("embed", key, build)
     if not notices:
         return Rendered(200, page)
     extra = "".join(f'<p class="notice" role="status">{html.escape(n)}</p>\n' for n in notices)
@@ -174,7 +192,9 @@ def hidden_fields(chart: Chart, values: Mapping, lang: str) -> list[tuple[str, s
     return fields + ([("lang", lang)] if lang != "en" else [])
 
 
-def _page(chart: Chart, values: Mapping, snap: Snapshot, current: Snapshot, lang: str, static: StaticFiles) -> str:
+def page_html(chart: Chart, values: Mapping, snap: Snapshot, current: Snapshot, lang: str, static: StaticFiles,
+              links: Links) -> str:
+    """The embed page's HTML for parsed ``values`` (every parameter of the chart and of embeds)."""
     notices: list[str] = []
     fig = chart.figure(values, snap, lang)
     if chart.caption:
@@ -202,8 +222,11 @@ def _page(chart: Chart, values: Mapping, snap: Snapshot, current: Snapshot, lang
         lang=lang, theme=values["theme"], title=chart.title_in(lang), embed_id=embed_id(chart.id, chart_query),
         alt=alttext.alt_text(fig, lang), notices=notices, controls=form,
         hidden=hidden_fields(chart, values, lang) if form else [], source=source, events=meta.get("events") or [],
-        data_url=chart.data_url(values), get_data=_("Get the data", lang),
-        page_url=urlstate.with_lang(chart.page_url(values), lang), open_full=_("Open the full chart", lang),
+        data_url=links.data_url, get_data=_("Get the data", lang),
+        page_url=links.page_url, open_full=_("Open the full chart", lang),
+        bake=_script_json(links.bake) if links.bake else None, bake_js=static.url("bake.js") if links.bake else None,
+        bake_notice=_("This static copy of the chart has no view for some settings in its address; it shows the "
+                      "nearest view it has.", lang),
         png=_("Download PNG", lang), png_name=chart.id.replace("/", "-"),
         figure_json=_script_json(shown), dark_patch=_script_json(themes.patch(light, dark)
                                                                  if values["theme"] == "auto" else []),

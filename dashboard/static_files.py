@@ -48,6 +48,7 @@ def package_files(assets_dir: Path) -> dict[str, Path]:
         # plotly.js asks for "<topojsonURL>world_110m.json": the name must stay, the hash is in the folder.
         "topojson/world_110m.json": vendor / "topojson" / "world_110m.json",
         "embed.js": STATIC / "embed.js",  # inside an embed
+        "bake.js": STATIC / "bake.js",  # inside a baked embed (dashboard/bake.py)
         "embed-resize.js": STATIC / "embed-resize.js",  # in articles: also at its own stable address (routes.py)
         "style.css": assets_dir / "style.css",
         "chart-tools.js": assets_dir / "chart-tools.js",

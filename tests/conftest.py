@@ -56,3 +56,19 @@ def app():
 @pytest.fixture
 def client(app):
     return app.server.test_client()
+
+
+# The charts a bake in the tests holds: one with controls and a query-string default, the map (its shapes and
+# data-dependent controls), and the chart of one destination (one view per country).
+BAKED_CHARTS = ("trends", "destinations-map", "destination-series")
+
+
+@pytest.fixture(scope="session")
+def baked(tmp_path_factory) -> Path:
+    """A static bake (``kz-emigration bake``) of the fixture snapshot, made once per session; never modify it."""
+    from dashboard import bake, settings, static_files
+
+    out = tmp_path_factory.mktemp("bake") / "site"
+    static = static_files.StaticFiles(static_files.package_files(settings.assets_dir()))
+    bake.bake(out, snapshots.Store(FIXTURE_DATA), static, only=BAKED_CHARTS)
+    return out

@@ -497,8 +497,8 @@ def test_junk_requests_do_not_evict_a_real_embed(app, client, monkeypatch):
     assert client.get("/embed/trends?years=2010..2020").status_code == 200
     size = len(cache)
     renders = []
-    real_page = embeds._page
-    monkeypatch.setattr(embeds, "_page", lambda *a, **k: renders.append(a) or real_page(*a, **k))
+    real_page = embeds.page_html
+    monkeypatch.setattr(embeds, "page_html", lambda *a, **k: renders.append(a) or real_page(*a, **k))
     for i in range(40):
         assert client.get(f"/embed/trends?junk{i}=1").status_code == 200
     # Every junk request falls back to the one default view: rendered once, cached once, the notice per request.

@@ -1,8 +1,17 @@
-/* Inside an embed: tell the parent page our height, in Datawrapper's message format, on load and on resize. */
+/* Inside an embed: a changed control shows its view (a plain GET of the form; a static bake's bake.js
+   turns that into its own file's address), and the parent page is told our height, in Datawrapper's
+   message format, on load and on resize. */
 (function () {
-  if (window.parent === window) { return; }
   var root = document.querySelector("[data-embed-id]");
   if (!root) { return; }
+  var form = root.querySelector("form.controls");
+  if (form) {
+    form.addEventListener("change", function () {
+      // requestSubmit fires "submit" (which a bake listens for); submit() alone would not.
+      if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+    });
+  }
+  if (window.parent === window) { return; }
   var id = root.getAttribute("data-embed-id");
   var last = 0;
   function post() {
