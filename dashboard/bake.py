@@ -19,6 +19,8 @@ written beside ``OUT`` and swapped in whole, so a failed bake leaves the previou
 from __future__ import annotations
 
 import dataclasses
+import functools
+import itertools
 import json
 import os
 import re
@@ -30,7 +32,7 @@ from urllib.parse import parse_qsl
 
 import plotly.graph_objects as go
 
-from dashboard import datasets, downloads, embeds, static_files, urlstate
+from dashboard import datasets, downloads, embeds, routes, settings, static_files, urlstate
 from dashboard.i18n import LANGUAGES, DEFAULT_LANGUAGE
 from dashboard.snapshots import Snapshot, Store
 from dashboard.static_files import StaticFiles
@@ -45,21 +47,23 @@ SUFFIXES = (".csv", ".meta.json", ".zip")
 REQUIRED_VALUES: Mapping[str, Callable[[Snapshot], Iterable[str]]] = {
     "country": lambda snap: sorted(destinations.destinations_present(snap)),
 }
-# Headers for hosts that read a _headers file (Netlify, Cloudflare Pages); README.md shows nginx's.
-HEADERS = f"""/_static/*
-  Cache-Control: {static_files.IMMUTABLE}
-  Access-Control-Allow-Origin: *
-/embed/*
-  Cache-Control: public, max-age=600, stale-while-revalidate=86400
-  Content-Security-Policy: frame-ancestors *
-/data/*
-  Cache-Control: public, max-age=600, stale-while-revalidate=86400
-  Access-Control-Allow-Origin: *
-"""
 
 
 class BakeError(RuntimeError):
     """A bake that cannot be written; the message says why, and nothing was changed."""
+
+
+def headers() -> str:
+    """A ``_headers`` file (Netlify, Cloudflare Pages) with the live app's caching and framing headers;
+    README.md shows nginx's."""
+    return (f"/_static/*\n  Cache-Control: {static_files.IMMUTABLE}\n  Access-Control-Allow-Origin: *\n"
+            f"/embed/*\n  Cache-Control: {routes.CACHE_CONTROL}\n"
+            f"  Content-Security-Policy: frame-ancestors {settings.get('KZ_EMBED_FRAME_ANCESTORS')}\n"
+            f"/data/*\n  Cache-Control: {routes.CACHE_CONTROL}\n  Access-Control-Allow-Origin: *\n")
+
+
+def _args(query: str) -> dict[str, str]:
+    return dict(parse_qsl(query.lstrip("?"), keep_blank_values=True))
 
 
 def folder(base: str, query: str) -> str:
@@ -71,15 +75,26 @@ def folder(base: str, query: str) -> str:
     return base + "".join(p + "/" for p in pairs)
 
 
-def data_path(url: str) -> str:
-    """A live download URL (``/data/<name>.csv?filters``) -> the baked file's path."""
+def split_data_url(url: str) -> tuple[str, str, str]:
+    """``/data/<name><suffix>?filters`` -> (name, suffix, "?filters" or "")."""
     path, _sep, query = url.partition("?")
     name, suffix = next((path[len("/data/"):-len(s)], s) for s in SUFFIXES if path.endswith(s))
+    return name, suffix, "?" + query if query else ""
+
+
+def download_values(name: str, query: str) -> dict[str, Any]:
+    values, _notices = urlstate.parse(_args(query), downloads.params(name), strict=True)
+    return values
+
+
+def data_path(url: str, values: Mapping[str, Any] | None = None) -> str:
+    """A live download URL (``/data/<name>.csv?filters``) -> the baked file's path (``values``: its filters,
+    when already parsed)."""
+    name, suffix, query = split_data_url(url)
     if not query:
-        return path
-    values, _notices = urlstate.parse(dict(parse_qsl(query, keep_blank_values=True)), downloads.params(name),
-                                      strict=True)
-    return folder(f"/data/{name}/", "?" + query) + downloads.filename(name, values, suffix)
+        return f"/data/{name}{suffix}"
+    values = download_values(name, query) if values is None else values
+    return folder(f"/data/{name}/", query) + downloads.filename(name, values, suffix)
 
 
 def chart_states(chart: Chart, snap: Snapshot) -> list[dict[str, Any]]:
@@ -117,45 +132,55 @@ class Plan:
     def base(self) -> str:
         return f"/embed/{self.chart.id}/"
 
-    def embed_settings(self) -> list[dict[str, Any]]:
-        """Theme and controls (controls only where the chart has any: else the switch changes nothing)."""
-        out = []
-        for theme in embeds.THEMES:
-            for shown in ((True, False) if self.has_controls else (True,)):
-                out.append({"theme": theme, "controls": shown})
-        return out
+    def embed_params(self) -> list[urlstate.Param]:
+        """The embed parameters baked: theme, and controls where the chart has any (else the switch changes
+        nothing); never ``as_of`` (a bake holds one snapshot)."""
+        return [p for p in embeds.embed_params() if p.name == "theme" or (p.name == "controls" and self.has_controls)]
 
-    def queries(self) -> list[tuple[dict, str, str]]:
-        """(values, lang, canonical query) of every page of this chart."""
+    def embed_settings(self) -> list[dict[str, Any]]:
+        """Every combination of the baked embed parameters' values."""
+        params = self.embed_params()
+        return [dict(zip((p.name for p in params), combo))
+                for combo in itertools.product(*(_values(p) for p in params))]
+
+    def queries(self) -> list[str]:
+        """The canonical query of every page of this chart."""
         params = (*self.chart.params, *embeds.embed_params())
         out = []
         for state in self.states:
             for setting in self.embed_settings():
                 values = {**{p.name: p.default for p in params}, **state, **setting}
                 for lang in LANGUAGES:
-                    out.append((values, lang, urlstate.with_lang(urlstate.encode(values, params), lang)))
+                    out.append(urlstate.with_lang(urlstate.encode(values, params), lang))
         return out
 
-    def spec(self, values: Mapping, lang: str) -> dict:
-        """What bake.js needs on one page: the chart's baked views and this page's own settings."""
+    @functools.cached_property
+    def views(self) -> dict:
+        """bake.js's map of this chart's baked views, the same on each of its pages: the chart parameters
+        that vary (name, encoded default), the baked chart states, and the embed settings (name, default,
+        values, whether an unknown value falls back quietly)."""
         chart_params = [p for p in self.chart.params
                         if any(s.get(p.name) != p.default for s in self.states) or p.name in self.chart.required]
-        embed = [["theme", "light", list(embeds.THEMES), False]]
-        if self.has_controls:
-            embed.append(["controls", "1", ["0", "1"], False])
+        embed = [[p.name, p.encode(p.default), [p.encode(v) for v in _values(p)], False] for p in self.embed_params()]
         embed.append(["lang", DEFAULT_LANGUAGE, list(LANGUAGES), True])  # live: an unknown language is English
-        params = (*self.chart.params, *embeds.embed_params())
-        own = dict(parse_qsl(urlstate.encode(values, params).lstrip("?")))
-        own.update({"lang": lang} if lang != DEFAULT_LANGUAGE else {})
         return {
             "base": self.base,
             "chart": [[p.name, p.encode(p.default) if p.default is not None else ""] for p in chart_params],
             "states": sorted(urlstate.encode(s, self.chart.params).lstrip("?") for s in self.states),
             "embed": embed,
             "ignore": [] if self.has_controls else ["controls"],
-            "page": own,
-            "pageChart": urlstate.encode(values, self.chart.params).lstrip("?"),
         }
+
+    def spec(self, values: Mapping, lang: str) -> dict:
+        """What bake.js needs on one page: the chart's baked views and this page's own settings."""
+        own = _args(urlstate.encode(values, (*self.chart.params, *embeds.embed_params())))
+        own.update({"lang": lang} if lang != DEFAULT_LANGUAGE else {})
+        return {**self.views, "page": own, "pageChart": urlstate.encode(values, self.chart.params).lstrip("?")}
+
+
+def _values(param: urlstate.Param) -> tuple:
+    """Every value of a bounded parameter (a choice or a flag)."""
+    return param.choices if param.kind == "choice" else (False, True)
 
 
 def plan(snap: Snapshot, only: Iterable[str] = ()) -> list[Plan]:
@@ -211,16 +236,16 @@ def _bake_pages(root: Path, plans: list[Plan], store: Store, static: StaticFiles
     data_urls: set[str] = set()
     for item in plans:
         chart = _figures_once(item.chart)
-        for values, lang, query in item.queries():
+        for query in item.queries():
             path = folder(item.base, query)
 
-            def links(chart: Chart, parsed: Mapping, page_lang: str, values=values, lang=lang) -> embeds.Links:
-                data_urls.add(chart.data_url(parsed))
+            def links(chart: Chart, parsed: Mapping, page_lang: str) -> embeds.Links:
+                data_url = chart.data_url(parsed)
+                data_urls.add(data_url)
                 page = (site.rstrip("/") + urlstate.with_lang(chart.page_url(parsed), page_lang)) if site else None
-                return embeds.Links(data_path(chart.data_url(parsed)), page, item.spec(values, lang))
+                return embeds.Links(data_path(data_url), page, item.spec(parsed, page_lang))
 
-            query_dict = dict(parse_qsl(query.lstrip("?"), keep_blank_values=True))
-            rendered = embeds.render(chart, query_dict, store, static, links=links)
+            rendered = embeds.render(chart, _args(query), store, static, links=links)
             _write(root, path, rendered.body.encode("utf-8"))
             written.pages.append(path)
     return data_urls
@@ -230,16 +255,13 @@ def _bake_data(root: Path, data_urls: set[str], snap: Snapshot, written: Written
     """Each dataset whole (its metadata and README in every language) and each filtered table linked."""
     queries = {(name, "") for name in datasets.DATASETS}
     queries |= {(name, f"?lang={lang}") for name in datasets.DATASETS for lang in LANGUAGES if lang != "en"}
-    for url in data_urls:
-        path, _sep, query = url.partition("?")
-        queries.add((path[len("/data/"):-len(".csv")], "?" + query if query else ""))
+    queries |= {(name, query) for name, _suffix, query in map(split_data_url, data_urls)}
     for name, query in sorted(queries):
-        values, _notices = urlstate.parse(dict(parse_qsl(query.lstrip("?"), keep_blank_values=True)),
-                                          downloads.params(name), strict=True)
+        values = download_values(name, query)
         for suffix in SUFFIXES:
             if suffix == ".csv" and query.startswith("?lang="):
                 continue  # the CSV is the same in every language
-            path = data_path(f"/data/{name}{suffix}{query}")
+            path = data_path(f"/data/{name}{suffix}{query}", values)
             body, _mimetype = downloads.body(name, suffix, values, snap)
             _write(root, path, body)
             written.data.append(path)
@@ -258,7 +280,7 @@ def _bake_assets(root: Path, static: StaticFiles, written: Written) -> None:
     for stable in ("embed-resize.js", "embed.js"):
         _write(root, f"/{stable}", static.encoded(stable).identity)
         written.assets.append(f"/{stable}")
-    _write(root, "/_headers", HEADERS.encode())
+    _write(root, "/_headers", headers().encode())
 
 
 def _check_target(out: Path) -> None:
@@ -284,8 +306,8 @@ def bake(out: Path, store: Store, static: StaticFiles, *, site: str | None = Non
         _bake_data(work, data_urls, snap, written)
         _bake_assets(work, static, written)
         manifest = {"snapshot": snap.id, "snapshot_date": str(snap.date), "site": site,
-                    "charts": [p.chart.id for p in plans], "pages": len(written.pages), "data_files": len(written.data),
-                    "assets": len(written.assets), "files": sorted(written.pages + written.data + written.assets)}
+                    "charts": [p.chart.id for p in plans], "pages": len(written.pages),
+                    "data_files": len(written.data), "assets": len(written.assets), "files": sorted(written.pages + written.data + written.assets)}
         (work / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)

@@ -152,6 +152,11 @@ def test_the_assets_are_the_hashed_files_with_compressed_siblings(baked):
     assert "immutable" in (baked / "_headers").read_text()
 
 
+def test_the_headers_file_frames_embeds_as_the_live_app_does(monkeypatch):
+    monkeypatch.setenv("KZ_EMBED_FRAME_ANCESTORS", "https://news.example")
+    assert "Content-Security-Policy: frame-ancestors https://news.example\n" in bake.headers()
+
+
 def test_a_bake_refuses_a_folder_it_did_not_write_and_touches_nothing(tmp_path):
     out = tmp_path / "mine"
     out.mkdir()
