@@ -38,11 +38,18 @@ def budgets(r: dict) -> list[tuple[str, str, str, bool]]:
         if t["ratio"] is not None:
             rows.append((f"10 Mbit/s 40 ms {target}", f"{t['ms']} ms = {t['ratio']}× floor {t['floor_ms']} ms",
                          "reported", True))
+    warming = r["callbacks"]["warm-up"]
+    rows.append(("callback warm-up (background, per process and snapshot)",
+                 f"{warming['states']} states in {warming['seconds']} s, {warming['failed']} failed", "reported",
+                 warming["done"] and not warming["failed"]))
     for name, c in r["callbacks"].items():
+        if name == "warm-up":
+            continue
         rows.append((f"callback {name} (warm)", f"p95 {c['warm_p95_ms']} ms, reply {c['reply_kb_br']} kB br",
                      "≤ 30 ms p95", c["warm_p95_ms"] <= 30))
-        rows.append((f"callback {name} (first build)", f"p95 {c['cold_p95_ms']} ms", "≤ 30 ms p95",
-                     c["cold_p95_ms"] <= 30))
+        rows.append((f"callback {name} (first reader, after warm-up)",
+                     f"p95 {c['cold_p95_ms']} ms (built without warm-up: p95 {c['build_p95_ms']} ms)",
+                     "≤ 30 ms p95", c["cold_p95_ms"] <= 30))
     cold = r["cold_start"]
     rows.append(("cold start", f"{cold['app_s']} s = {cold['ratio']}× bare Dash {cold['bare_dash_s']} s",
                  "≤ 1.5× bare Dash", cold["ratio"] <= 1.5))

@@ -39,10 +39,14 @@ def wait_for(url: str, timeout: float = 60.0) -> float:
 @contextlib.contextmanager
 def gunicorn(app: str = "dashboard.app:server", workers: int = 2, threads: int = 4, env: dict | None = None,
              extra: tuple[str, ...] = ()):
-    """gunicorn with the Procfile's settings (dashboard/gunicorn_config.py: gthread, --preload)."""
+    """gunicorn with the Procfile's settings (dashboard/gunicorn_config.py: gthread, --preload).
+
+    The background warm-up is off unless ``env`` turns it on: the load and browser runs measure the server
+    once it has settled (the warm-up takes each worker's CPU for its first ~100 s; ``callbacks`` measures
+    what it gives)."""
     port = free_port()
     environment = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "WEB_CONCURRENCY": str(workers),
-                   "GUNICORN_THREADS": str(threads), **(env or {})}
+                   "GUNICORN_THREADS": str(threads), "KZ_WARM_UP": "0", **(env or {})}
     command = [sys.executable, "-m", "gunicorn", "--config", "python:dashboard.gunicorn_config",
                "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", *extra, app]
     started = time.perf_counter()

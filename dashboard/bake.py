@@ -274,8 +274,9 @@ def _bake_assets(root: Path, static: StaticFiles, written: Written) -> None:
         url = static.url(name)
         encoded = static.encoded(name)
         _write(root, url, encoded.identity)
-        _write(root, url + ".br", encoded.br)
-        _write(root, url + ".gz", encoded.gzip)
+        if encoded.br is not None:  # None: not a text file (the icon)
+            _write(root, url + ".br", encoded.br)
+            _write(root, url + ".gz", encoded.gzip)
         written.assets.append(url)
     for stable in ("embed-resize.js", "embed.js"):
         _write(root, f"/{stable}", static.encoded(stable).identity)

@@ -130,16 +130,17 @@ def _pin(values: dict, store: Store, current: Snapshot, lang: str, notices: list
 
 def render(chart: Chart, query: Mapping[str, Any], store: Store, static: StaticFiles,
            shared: SharedCache | None = None,
-           links: Callable[[Chart, Mapping, str], Links] | None = None) -> Rendered:
+           links: Callable[[Chart, Mapping, str], Links] | None = None, current: Snapshot | None = None) -> Rendered:
     """The embed page for ``/embed/<chart>?query``, built once per snapshot and canonical parameters.
 
     Leniently parsed: a bad or repeated parameter falls back (to its default, or its last value) with a
     notice, so an embed already published in an article keeps showing a chart.  ``links`` (a static bake's)
-    replaces the live routes in the page's links; such a page is built each time, never cached."""
+    replaces the live routes in the page's links; such a page is built each time, never cached.  ``current``:
+    the snapshot the request pinned (default: the store's current one)."""
     lang = negotiate(query.get("lang"))  # the one negotiation: anything but en/ru/kk is English
     values, notices = urlstate.parse(query, (*chart.params, *embed_params()), strict=False, ignore=("lang",),
                                      lang=lang)
-    current = store.current()
+    current = current or store.current()
     snap = _pin(values, store, current, lang, notices)
     for name in chart.required:
         if values.get(name) is None:

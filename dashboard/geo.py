@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-
-import geopandas as gpd
+from typing import TYPE_CHECKING
 
 from dashboard import settings
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 TOPOJSON_FOLDER = "topojson"  # under assets/, served at /assets/topojson/ for plotly.js (topojsonURL)
 
@@ -18,6 +20,10 @@ def topojson_path(scale: str = "50m", assets: Path | None = None) -> Path:
 
 @functools.lru_cache(maxsize=2)
 def _countries(path: Path) -> gpd.GeoDataFrame:
+    # geopandas (with shapely and pyogrio) takes ~0.1 s to import: the first map that needs label points
+    # pays it, not every process start (a worker that never draws a flow map never imports it).
+    import geopandas as gpd
+
     gdf = gpd.read_file(path, layer="countries")
     # A few shapes (e.g. Kosovo, Northern Cyprus, Somaliland) carry no ISO3 id: they cannot be joined.
     gdf = gdf[gdf["id"].notna()].rename(columns={"id": "iso3"})

@@ -26,6 +26,9 @@ SETTINGS = (
     Setting("KZ_EMBED_FRAME_ANCESTORS", "*", "Who may frame /embed/* pages (CSP frame-ancestors), space-separated."),
     Setting("REDIS_URL", "", "Redis shared by every worker and instance for rendered embeds and chart replies "
             "(e.g. redis://localhost:6379/0); empty: each process keeps its own."),
+    Setting("KZ_WARM_UP", "1", "Build the pages' chart replies for every bounded control state in the background, "
+            "once per snapshot and process, from the first request on (0: off; each state is then built by its "
+            "first reader)."),
     Setting("KZ_TRUSTED_PROXIES", "0", "How many reverse proxies in front of the app to trust for X-Forwarded-Proto, "
             "-Host, -Port and -Prefix (0: none; 1 behind one TLS-terminating proxy)."),
 )

@@ -16,7 +16,6 @@ import time
 from typing import Any, Callable
 
 import flask
-import plotly.io.json as pio_json
 from flask_caching import Cache
 
 import dashboard
@@ -75,15 +74,6 @@ class SharedCache:
         value = build()
         self._set(key, value)
         return value
-
-    def json(self, key: str, build: Callable[[], Any]) -> Any:
-        """A JSON-able value (a callback's outputs: figures and components as their JSON), stored as JSON."""
-        found = self._get(key)
-        if isinstance(found, str):
-            return json.loads(found)
-        text = pio_json.to_json_plotly(build())
-        self._set(key, text)
-        return json.loads(text)
 
 
 def release(static_digests: dict[str, str]) -> str:

@@ -99,11 +99,18 @@ class Memo:
         with self._lock:
             return len(self._values)
 
+    def peek(self, key: Hashable) -> Any:
+        """The value kept for ``key``, or None; never builds."""
+        with self._lock:
+            return self._values.get(key)
+
 
 # Cache kinds held by every snapshot, with their bounds: a few large frames, many small renderings.
 CACHE_SIZES = {"dataset": 32, "verdicts": 16, "figure": 512, "page": 256, "embed": 512, "download": 512,
-               "reply": 1024, "encoded": 1024,
-               "misc": 64}
+               "reply": 2048,
+               # Finished HTTP replies by exact address -> their bodies by content (shared between addresses).
+               "http": 1024, "encoded": 256,
+               "misc": 64, "warm-up": 1}
 
 
 @dataclass(frozen=True, eq=False)

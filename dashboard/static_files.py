@@ -11,30 +11,22 @@ brotli at its best level takes seconds on 1.3 MB, too long for a first request.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import mimetypes
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
 import brotli
 import flask
 
+from dashboard.encoded import Encoded, digest, encode, send
+
 STATIC = Path(__file__).resolve().parent / "static"
 PREFIX = "/_static/"
 IMMUTABLE = "public, max-age=31536000, immutable"
 STALE = "public, max-age=600"  # an old hash after a release: today's file, kept briefly
-HASH_LENGTH = 16
 # Best compression for files the browser keeps for a year; done once per process and file.
 BROTLI_QUALITY = 11
 GZIP_LEVEL = 9
-MIN_SIZE = 500  # bytes: below this, compressing costs more than it saves (flask-compress's default too)
-
-
-def preferred_encoding(request: flask.Request) -> str | None:
-    """The encoding to send: brotli if the client takes it, else gzip, else none."""
-    accepted = request.accept_encodings
-    return "br" if accepted["br"] else "gzip" if accepted["gzip"] else None
 
 
 def package_files(assets_dir: Path) -> dict[str, Path]:
@@ -53,25 +45,13 @@ def package_files(assets_dir: Path) -> dict[str, Path]:
         "style.css": assets_dir / "style.css",
         "chart-tools.js": assets_dir / "chart-tools.js",
         "a11y.js": assets_dir / "a11y.js",
+        "favicon.ico": assets_dir / "favicon.ico",  # drawn by scripts/make_favicon.py
     }
-
-
-@dataclass(frozen=True)
-class Encoded:
-    identity: bytes
-    br: bytes
-    gzip: bytes
-    digest: str
-    mimetype: str
-
-
-def _digest(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()[:HASH_LENGTH]
 
 
 def _encode(path: Path) -> Encoded:
     raw = path.read_bytes()
-    digest = _digest(raw)  # again: the file may have changed since its URL was made (then the URL is stale)
+    # Hashed again in ``encode``: the file may have changed since its URL was made (then the URL is stale).
     br_file, gz_file = path.with_name(path.name + ".br"), path.with_name(path.name + ".gz")
     # A pre-compressed sibling is used only if it still holds this file (decompressing takes milliseconds).
     br = br_file.read_bytes() if br_file.exists() else b""
@@ -83,7 +63,7 @@ def _encode(path: Path) -> Encoded:
     mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if mimetype in ("text/javascript", "application/javascript", "text/css", "application/json"):
         mimetype += "; charset=utf-8"
-    return Encoded(raw, br, gz, digest, mimetype)
+    return encode(raw, mimetype, brotli_quality=BROTLI_QUALITY, gzip_level=GZIP_LEVEL, min_size=0, br=br, gz=gz)
 
 
 class StaticFiles:
@@ -92,7 +72,7 @@ class StaticFiles:
 
     def __init__(self, files: Mapping[str, Path]):
         self.files = dict(files)
-        self.digests = {name: _digest(path.read_bytes()) for name, path in self.files.items() if path.exists()}
+        self.digests = {name: digest(path.read_bytes()) for name, path in self.files.items() if path.exists()}
         self._bodies: dict[str, Encoded] = {}
 
     def url(self, name: str) -> str:
@@ -113,16 +93,7 @@ class StaticFiles:
         if name not in self.digests:
             return flask.Response(f"unknown file '{name[:60]}'\n", status=404, mimetype="text/plain")
         body = self.encoded(name)
-        encoding = preferred_encoding(flask.request)
-        payload = {"br": body.br, "gzip": body.gzip, None: body.identity}[encoding]
-        response = flask.Response(payload, mimetype=body.mimetype)
-        if encoding:
-            response.headers["Content-Encoding"] = encoding
-        response.headers["Vary"] = "Accept-Encoding"
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Cache-Control"] = IMMUTABLE if digest == body.digest else STALE
-        response.set_etag(body.digest + (f"-{encoding}" if encoding else ""))
-        return response.make_conditional(flask.request)
+        return send(body, IMMUTABLE if digest == body.digest else STALE)
 
 
 def install(server: flask.Flask, static: StaticFiles) -> StaticFiles:

@@ -7,6 +7,7 @@ figures are asserted in one place (``tests/test_shipped_figures.py``).
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_DATA = FIXTURES / "snapshot"
+
+# The background warm-up (dashboard/warm_up.py) is off for the tests and the servers they start (its CPU
+# would make every timing-sensitive browser test slower); tests/test_warm_up.py turns it on where it is tested.
+os.environ["KZ_WARM_UP"] = "0"
 
 
 @pytest.fixture(autouse=True)

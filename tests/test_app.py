@@ -110,7 +110,7 @@ def test_no_import_cycle_anywhere_in_the_package():
 # Data flows one way: sources -> snapshot -> accessor -> datasets -> views -> pages, embeds, routes.
 LAYERS = [
     {"dashboard.settings", "dashboard.i18n", "dashboard.schemas", "dashboard.urlstate", "dashboard.events",
-     "dashboard.static_files", "dashboard.shared_cache"},
+     "dashboard.encoded", "dashboard.static_files", "dashboard.shared_cache"},
     {"dashboard.formatting", "dashboard.periods", "dashboard.countries", "dashboard.provenance", "dashboard.geo"},
     {"dashboard.snapshots", "dashboard.sources", "dashboard.figures", "dashboard.alttext"},
     {"dashboard.datasets", "dashboard.refresh"},
@@ -118,7 +118,7 @@ LAYERS = [
     {"dashboard.views"},
     {"dashboard.downloads", "dashboard.embeds", "dashboard.catalogue", "dashboard.schema_export"},
     {"dashboard.context", "dashboard.components", "dashboard.routes", "dashboard.compression", "dashboard.replies",
-     "dashboard.bake"},
+     "dashboard.bake", "dashboard.callback_bodies", "dashboard.warm_up"},
     {"dashboard.pages", "dashboard.shell"},
     {"dashboard.app", "dashboard.cli", "dashboard.gunicorn_config"},
     {"dashboard.reference"},

@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import json
 import re
+import time
 from pathlib import Path
 
 import brotli
@@ -160,3 +161,30 @@ def test_addresses_of_earlier_releases_lead_to_todays_files(client, app, old, na
     response = client.get(old)
     assert response.status_code == 301
     assert response.headers["Location"].endswith(static_files.of(app.server).url(name))
+
+
+def test_dash_scripts_are_recompressed_at_the_best_level_after_their_first_request(client):
+    html = client.get("/data").get_data(as_text=True)
+    url = next(s for s in scripts_of(html) if "dash_ag_grid" in s)
+    first = client.get(url, headers=BROWSER)
+    raw = brotli.decompress(first.data)
+    deadline = time.monotonic() + 60
+    later = first
+    while len(later.data) >= len(first.data) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        later = client.get(url, headers=BROWSER)
+    assert len(later.data) < len(first.data) * 0.95, (len(first.data), len(later.data))
+    assert brotli.decompress(later.data) == raw and later.headers["Content-Encoding"] == "br"
+    assert len(later.data) <= len(brotli.compress(raw, quality=11)) * 1.01
+    plain = client.get(url, headers={"Accept-Encoding": "gzip"})  # gzip is kept as first made
+    assert gzip.decompress(plain.data) == raw
+
+
+def test_the_favicon_is_the_apps_own_small_one(client):
+    html = client.get("/trends").get_data(as_text=True)
+    links = re.findall(r'<link rel="icon"[^>]* href="([^"]+)"', html)
+    assert len(links) == 1 and HASHED.match(f'href="{links[0]}"'), links
+    response = client.get(links[0])
+    assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"] and response.data.startswith(b"\x00\x00\x01\x00")
+    assert len(response.data) < 500
+    assert response.data[22:30] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,190 @@
+"""The pages' chart callbacks built for every bounded state once per snapshot, in the background, so the
+first reader to pick a map year, a destination or a set of EAEU countries gets a reply already built.
+
+Building a chart reply takes 50-300 ms (most of it plotly's property validation); serving a built one
+from the memo (``replies``) takes 1-2 ms.  A control is *bounded* when it has a short list of options:
+radio items, dropdowns of up to 64 options, checklists (every subset of up to 5 options).  For each chart
+callback of each page, in each language and colour scheme, the states are: the page's default view,
+every value of each bounded control one at a time, and every combination of them where there are at
+most 64.  Range sliders (hundreds of ranges each) are left to their first reader.
+
+The requests go through the app itself (a Flask test client: the same dispatch, memo keys and Redis as
+a reader's request; no socket, nothing leaves the process).  One daemon thread per process and snapshot
+starts with the first request; it stops when a newer snapshot becomes current.  With ``REDIS_URL`` a
+worker finds most states already built by another.  ``KZ_WARM_UP=0`` turns it off; ``/healthz`` says
+how far it got.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import flask
+
+from dashboard import callback_bodies, context, settings
+from dashboard import i18n
+
+PAGES = ("/destinations", "/trends", "/eaeu")  # the pages whose chart callbacks are memoised
+THEMES = ("light", "dark")  # what the theme store holds once the browser has read prefers-color-scheme
+LANGUAGES = i18n.LANGUAGES
+THEME_ID = "kz-theme"
+MAX_OPTIONS = 64
+MAX_SUBSET_OPTIONS = 5
+MAX_COMBINATIONS = 64
+
+
+@dataclass
+class Progress:
+    """How far one process got warming one snapshot (shown on /healthz)."""
+
+    snapshot: str
+    process: int = field(default_factory=os.getpid)
+    states: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    done: bool = False
+    stopped: str = ""  # why it stopped early, if it did
+    _started: float = field(default_factory=time.perf_counter, repr=False)
+
+    def status(self) -> dict:
+        return {"snapshot": self.snapshot, "process": self.process, "states": self.states, "failed": self.failed,
+                "seconds": round(self.seconds, 1), "done": self.done, "stopped": self.stopped}
+
+
+def enabled() -> bool:
+    return settings.get("KZ_WARM_UP") not in ("0", "", "false", "no")
+
+
+def install(server: flask.Flask) -> None:
+    server.before_request(start)
+
+
+def start() -> None:
+    """Before every request: the current snapshot's warm-up thread, started once per process."""
+    if enabled():
+        progress(start_thread=True)
+
+
+def progress(start_thread: bool = False) -> Progress | None:
+    """This process's warm-up of the request's snapshot (None if it has not started)."""
+    snap = context.snapshot()
+    memo = snap.caches["warm-up"]
+    if not start_thread:
+        return memo.peek(snap.id)
+    server = flask.current_app._get_current_object()
+    return memo.get(snap.id, lambda: _spawn(server, snap.id))
+
+
+def _spawn(server: flask.Flask, snapshot_id: str) -> Progress:
+    found = Progress(snapshot_id)
+    threading.Thread(target=run, args=(server, found), name="kz-warm-up", daemon=True).start()
+    return found
+
+
+def run(server: flask.Flask, found: Progress) -> Progress:
+    """Post every bounded state's body to the app; stops if another snapshot becomes current."""
+    client = server.test_client()
+    store = server.extensions[context.EXTENSION]
+    for body in ordered(bodies(client)):
+        if store.current_id() != found.snapshot:
+            found.stopped = "a newer snapshot became current"
+            break
+        response = callback_bodies.post(client, body)
+        found.states += 1
+        found.failed += response.status_code != 200
+        found.seconds = time.perf_counter() - found._started
+    found.done = not found.stopped
+    found.seconds = time.perf_counter() - found._started
+    return found
+
+
+def ordered(found: Iterator[tuple[bool, dict]]) -> list[dict]:
+    """Every page's default views first (what most readers see), then the other states in an order of this
+    process's own: with a shared cache, two workers warming at once mostly build different states and then
+    find each other's in Redis."""
+    defaults, others = [], []
+    for is_default, body in found:
+        (defaults if is_default else others).append(body)
+    random.Random(os.getpid()).shuffle(others)
+    return defaults + others
+
+
+def choices(component: dict) -> list | None:
+    """The values a bounded control can take (None: not bounded)."""
+    props = component["props"]
+    options = props.get("options")
+    if not options or len(options) > MAX_OPTIONS:
+        return None
+    values = [o["value"] if isinstance(o, dict) else o for o in options]
+    if component["type"] != "Checklist" and not props.get("multi"):
+        return values
+    if len(values) > MAX_SUBSET_OPTIONS:
+        return None
+    # A reader unticks from the default (its order kept) and ticks more (appended, as dcc.Checklist does).
+    default = [v for v in props.get("value") or [] if v in values]
+    ordered = default + [v for v in values if v not in default]
+    return [list(c) for n in range(len(ordered) + 1) for c in itertools.combinations(ordered, n)]
+
+
+def states(body: dict, found: dict[str, dict]) -> Iterator[dict[str, Any]]:
+    """Input id -> value for the default view, each bounded control alone, then their combinations."""
+    bounded = {}
+    for item in body["inputs"]:
+        if isinstance(item, dict) and isinstance(item["id"], str) and item["id"] in found:
+            values = choices(found[item["id"]])
+            if values:
+                bounded[item["id"]] = values
+    seen: set[str] = set()
+
+    def fresh(state: dict) -> bool:
+        key = json.dumps(state, sort_keys=True, default=str)
+        new = key not in seen
+        seen.add(key)
+        return new
+
+    if fresh({}):
+        yield {}
+    for ident, values in bounded.items():
+        for value in values:
+            if fresh({ident: value}):
+                yield {ident: value}
+    count = 1
+    for values in bounded.values():
+        count *= len(values)
+    if 1 < count <= MAX_COMBINATIONS:
+        for combination in itertools.product(*bounded.values()):
+            state = dict(zip(bounded, combination))
+            if fresh(state):
+                yield state
+
+
+def _with(body: dict, state: dict[str, Any], theme: str) -> dict:
+    body = json.loads(json.dumps(body))
+    for item in body["inputs"]:
+        if isinstance(item, dict) and item["id"] == THEME_ID:
+            item["value"] = theme
+        elif isinstance(item, dict) and isinstance(item["id"], str) and item["id"] in state:
+            item["value"] = state[item["id"]]
+    return body
+
+
+def bodies(client) -> Iterator[tuple[bool, dict]]:
+    """(is it the page's default view, the request body) for every bounded state of every chart callback."""
+    for lang in LANGUAGES:
+        for path in PAGES:
+            search = f"?lang={lang}"
+            found = {c["props"]["id"]: c for c in callback_bodies.components(callback_bodies.page(client, path, search))
+                     if isinstance(c["props"]["id"], str)}
+            for body in callback_bodies.calls(client, path, search):
+                if ".figure" not in body["output"] or "claim" in body["output"]:
+                    continue  # the claim cards are cheap and few; they are built by the page itself
+                for state in states(body, found):
+                    for theme in THEMES:
+                        yield not state, _with(body, state, theme)
