@@ -31,7 +31,7 @@ def themed(fig, theme: str | None, lang: str = "en") -> dict:
     """A figure in the reader's theme, for a dcc.Graph (light unless the store says dark), carrying its text
     alternative in ``layout.meta.alt`` (the embed's alt text; chart-tools.js shows it under the chart and
     gives it to screen readers)."""
-    out = themes.apply(fig, theme if theme in themes.THEMES else "light")
+    out = themes.apply(fig, themes.name_of(theme))
     if not isinstance(fig, dict):
         meta = out["layout"].get("meta")
         out["layout"]["meta"] = {**(meta if isinstance(meta, dict) else {}), "alt": alttext.alt_text(fig, lang)}

@@ -13,6 +13,7 @@ by the code that sends it).
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import zlib
 from typing import Callable
@@ -20,14 +21,23 @@ from typing import Callable
 from plotly.io import json as pio_json
 
 from dashboard import context, shared_cache
+from dashboard.figures import theme as themes
 
 ZLIB_LEVEL = 6
 
 
 def memoised(kind: str) -> Callable[[Callable], Callable]:
+    """For a chart callback taking the reader's theme last: the store holds None until the browser has read
+    prefers-color-scheme, which draws the light theme, so None is kept (and warmed) as "light"."""
     def wrap(fn: Callable) -> Callable:
+        params = list(inspect.signature(fn).parameters)
+        if params[-1] != "theme":
+            raise TypeError(f"{fn.__name__}: a memoised chart callback takes the theme last")
+
         @functools.wraps(fn)
         def call(*args):
+            if len(args) == len(params):
+                args = (*args[:-1], themes.name_of(args[-1]))
             snap = context.snapshot()
             shared = shared_cache.of()
             key = shared.key(f"reply:{kind}", snap.id, args)

@@ -55,6 +55,9 @@ def parse_id(snapshot_id: str) -> tuple[str, int]:
     return match.group(1), int(match.group(2) or 1)
 
 
+_MISSING = object()
+
+
 class Memo:
     """A bounded, thread-safe cache whose values are built once per key (single flight).
 
@@ -68,6 +71,18 @@ class Memo:
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        # A hit reads without waiting for the lock (one dict lookup, atomic under the GIL): a reply asked for
+        # thousands of times a second by a worker's threads must not queue on it.  Its recency is updated
+        # only if the lock is free at that moment, so eviction is least-recently-used, nearly.
+        found = self._values.get(key, _MISSING)
+        if found is not _MISSING:
+            if self._lock.acquire(blocking=False):
+                try:
+                    if key in self._values:
+                        self._values.move_to_end(key)
+                finally:
+                    self._lock.release()
+            return found
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)

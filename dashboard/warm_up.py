@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import random
 import threading
@@ -31,6 +32,7 @@ import flask
 from dashboard import callback_bodies, context, settings
 from dashboard import i18n
 
+LOG = logging.getLogger(__name__)
 PAGES = ("/destinations", "/trends", "/eaeu")  # the pages whose chart callbacks are memoised
 THEMES = ("light", "dark")  # what the theme store holds once the browser has read prefers-color-scheme
 LANGUAGES = i18n.LANGUAGES
@@ -92,14 +94,18 @@ def run(server: flask.Flask, found: Progress) -> Progress:
     """Post every bounded state's body to the app; stops if another snapshot becomes current."""
     client = server.test_client()
     store = server.extensions[context.EXTENSION]
-    for body in ordered(bodies(client)):
-        if store.current_id() != found.snapshot:
-            found.stopped = "a newer snapshot became current"
-            break
-        response = callback_bodies.post(client, body)
-        found.states += 1
-        found.failed += response.status_code != 200
-        found.seconds = time.perf_counter() - found._started
+    try:
+        for body in ordered(bodies(client)):
+            if store.current_id() != found.snapshot:
+                found.stopped = "a newer snapshot became current"
+                break
+            response = callback_bodies.post(client, body)
+            found.states += 1
+            found.failed += response.status_code != 200
+            found.seconds = time.perf_counter() - found._started
+    except Exception as exc:  # a background thread: say why on /healthz and in the log, never crash a worker
+        found.stopped = f"failed: {type(exc).__name__}: {exc}"[:300]
+        LOG.warning("warm-up of snapshot %s stopped: %s", found.snapshot, found.stopped)
     found.done = not found.stopped
     found.seconds = time.perf_counter() - found._started
     return found

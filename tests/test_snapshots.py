@@ -149,6 +149,21 @@ def test_concurrent_requests_for_one_key_build_it_once():
     assert len(calls) == 1 and len({id(r) for r in results}) == 1
 
 
+def test_a_hit_never_waits_for_the_lock_and_recency_still_counts():
+    memo = snapshots.Memo(maxsize=2)
+    memo.get("a", lambda: "A")
+    memo.get("b", lambda: "B")
+    got = []
+    with memo._lock:  # another thread is building or evicting
+        reader = threading.Thread(target=lambda: got.append(memo.get("a", lambda: "rebuilt")))
+        reader.start()
+        reader.join(2)
+        assert not reader.is_alive() and got == ["A"], "a hit waited for the lock"
+    memo.get("a", lambda: "rebuilt")  # lock free now: "a" becomes the most recent
+    memo.get("c", lambda: "C")  # evicts the least recent, "b"
+    assert memo.get("a", lambda: "rebuilt") == "A" and memo.get("b", lambda: "B2") == "B2"
+
+
 def _figure_of(html: str) -> dict:
     match = re.search(r"var fig = (\{.*?\});\n", html, re.S)
     return json.loads(match.group(1))

@@ -145,3 +145,16 @@ def test_a_warm_up_stops_when_a_newer_snapshot_becomes_current(app, monkeypatch)
 @pytest.mark.parametrize("path", warm_up.PAGES)
 def test_every_warmed_page_has_chart_callbacks_to_warm(client, path):
     assert any(".figure" in b["output"] for b in callback_bodies.calls(client, path))
+
+
+def test_a_theme_store_not_yet_set_is_the_light_reply(app, client):
+    """Before the browser reads prefers-color-scheme the theme store holds None, which draws light: one reply."""
+    memo = _reply_memo(app)
+    trends = next(b for b in callback_bodies.calls(client, "/trends") if b["output"].startswith("..trends-graph"))
+    before = len(memo)
+    unset = callback_bodies.post(client, warm_up._with(trends, {}, None))
+    light = callback_bodies.post(client, warm_up._with(trends, {}, "light"))
+    dark = callback_bodies.post(client, warm_up._with(trends, {}, "dark"))
+    assert unset.status_code == light.status_code == dark.status_code == 200
+    assert unset.get_json() == light.get_json() != dark.get_json()
+    assert len(memo) == before + 2

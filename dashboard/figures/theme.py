@@ -89,6 +89,11 @@ DARK = Theme(
 THEMES = {t.name: t for t in (LIGHT, DARK)}
 
 
+def name_of(theme: str | None) -> str:
+    """A theme's name; anything else (the page's theme store before the browser has set it) is light."""
+    return theme if theme in THEMES else LIGHT.name
+
+
 def _parse(colour: str) -> tuple[float, float, float, float]:
     """"#rgb", "#rrggbb", "rgb(r,g,b)" or "rgba(r,g,b,a)" -> (r, g, b, a) with r, g, b in 0..255."""
     colour = colour.strip().lower()
