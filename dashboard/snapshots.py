@@ -124,7 +124,9 @@ class Memo:
 CACHE_SIZES = {"dataset": 32, "verdicts": 16, "figure": 512, "page": 256, "embed": 512, "download": 512,
                "reply": 2048,
                # Finished HTTP replies by exact address -> their bodies by content (shared between addresses).
-               "http": 1024, "encoded": 256,
+               # A body lives while an address keeps it, so "http" bounds the memory: 512 bodies, at most
+               # ~40 MB of map embeds (identity, brotli and gzip) per process however junky the addresses.
+               "http": 512, "encoded": 256,
                "misc": 64, "warm-up": 1}
 
 
