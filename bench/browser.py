@@ -3,7 +3,8 @@
 Weight: bytes on the wire (DevTools' encodedDataLength: headers and compressed bodies) of a first load in
 a fresh profile, until the chart is drawn and the network is idle, from a warm server (every target loaded
 once before, and Dash's scripts given time to be recompressed at brotli's best level, as they are for every
-reader after the first); the very first reader's bytes are kept too (``first_reader_bytes``).  Time to chart: navigation start to
+reader after the first); the very first reader's bytes are kept too (``first_reader_bytes``).
+Time to chart: navigation start to
 the chart drawn, against a standalone HTML file of the same figure with the same plotly.js bundle served
 compressed by a plain static server (the floor), measured in the same run; on loopback and on a
 throttled 10 Mbit/s, 40 ms profile (DevTools network emulation).

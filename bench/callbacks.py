@@ -90,15 +90,12 @@ def _client():
 
 
 def run() -> dict:
-    from dashboard import context, warm_up
+    from dashboard import warm_up
 
     unwarmed = _client()
     built = {name: _pass(unwarmed, bodies)[0] for name, bodies in scenarios(unwarmed).items()}
     client = _client()
-    server = client.application
-    with server.test_request_context("/"):
-        progress = warm_up.Progress(context.snapshot().id)
-    warm_up.run(server, progress)  # what each process does in the background from its first request
+    progress = warm_up.warm(client.application)  # what each process does in the background from its first request
     out = {"warm-up": progress.status()}
     for name, bodies in scenarios(client).items():
         first, sizes = _pass(client, bodies)

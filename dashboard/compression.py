@@ -3,9 +3,10 @@ a year.
 
 Dash's scripts (the renderer, React, the component libraries, ~1.2 MB) have a version in their URL
 (``dash_renderer.v4_4_1m1796252589.min.js``) and never change within a process: each is compressed once
-and kept, quickly for the first reader, then again at brotli's best level in the background (``SuitesCache``).  Embeds and downloads, asked for again and again, are kept compressed per snapshot by ``routes``
-(``encoded``); pages and callback replies are compressed as they go.  Our own static files come
-compressed from ``static_files``.
+and kept, quickly for the first reader, then again at brotli's best level in the background
+(``SuitesCache``).  Embeds and downloads, asked for again and again, are kept compressed per snapshot by
+``routes`` (``encoded``); pages and callback replies are compressed as they go.  Our own static files
+come compressed from ``static_files``.
 """
 
 from __future__ import annotations
@@ -18,13 +19,11 @@ import flask
 from flask_compress import Compress
 
 from dashboard.encoded import MIN_SIZE
+from dashboard.static_files import BROTLI_QUALITY as BEST_BROTLI
 
 SUITES = "/_dash-component-suites/"
 TEXT_TYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
               "text/csv", "text/plain", "image/svg+xml", "text/markdown"]
-
-
-BEST_BROTLI = 11
 
 
 class SuitesCache:

@@ -115,9 +115,8 @@ class Memo:
             return len(self._values)
 
     def peek(self, key: Hashable) -> Any:
-        """The value kept for ``key``, or None; never builds."""
-        with self._lock:
-            return self._values.get(key)
+        """The value kept for ``key``, or None; never builds, never waits (a lock-free read, as in ``get``)."""
+        return self._values.get(key)
 
 
 # Cache kinds held by every snapshot, with their bounds: a few large frames, many small renderings.

@@ -53,13 +53,14 @@ def _encode(path: Path) -> Encoded:
     raw = path.read_bytes()
     # Hashed again in ``encode``: the file may have changed since its URL was made (then the URL is stale).
     br_file, gz_file = path.with_name(path.name + ".br"), path.with_name(path.name + ".gz")
-    # A pre-compressed sibling is used only if it still holds this file (decompressing takes milliseconds).
-    br = br_file.read_bytes() if br_file.exists() else b""
-    if not br or brotli.decompress(br) != raw:
-        br = brotli.compress(raw, quality=BROTLI_QUALITY)
-    gz = gz_file.read_bytes() if gz_file.exists() else b""
-    if not gz or gzip.decompress(gz) != raw:
-        gz = gzip.compress(raw, GZIP_LEVEL, mtime=0)
+    # A pre-compressed sibling is used only if it still holds this file (decompressing takes milliseconds);
+    # otherwise ``encode`` compresses it.
+    br = br_file.read_bytes() if br_file.exists() else None
+    if br is not None and brotli.decompress(br) != raw:
+        br = None
+    gz = gz_file.read_bytes() if gz_file.exists() else None
+    if gz is not None and gzip.decompress(gz) != raw:
+        gz = None
     mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if mimetype in ("text/javascript", "application/javascript", "text/css", "application/json"):
         mimetype += "; charset=utf-8"

@@ -69,25 +69,33 @@ def install(server: flask.Flask) -> None:
 
 
 def start() -> None:
-    """Before every request: the current snapshot's warm-up thread, started once per process."""
-    if enabled():
-        progress(start_thread=True)
+    """Before every request: the current snapshot's warm-up thread, started once per process (every later
+    request of the snapshot costs one lookup)."""
+    if not enabled() or progress() is not None:
+        return
+    snap = context.snapshot()
+    server = flask.current_app._get_current_object()
+    snap.caches["warm-up"].get(snap.id, lambda: _spawn(server, snap.id))
 
 
-def progress(start_thread: bool = False) -> Progress | None:
+def progress() -> Progress | None:
     """This process's warm-up of the request's snapshot (None if it has not started)."""
     snap = context.snapshot()
-    memo = snap.caches["warm-up"]
-    if not start_thread:
-        return memo.peek(snap.id)
-    server = flask.current_app._get_current_object()
-    return memo.get(snap.id, lambda: _spawn(server, snap.id))
+    return snap.caches["warm-up"].peek(snap.id)
 
 
 def _spawn(server: flask.Flask, snapshot_id: str) -> Progress:
     found = Progress(snapshot_id)
     threading.Thread(target=run, args=(server, found), name="kz-warm-up", daemon=True).start()
     return found
+
+
+def warm(server: flask.Flask) -> Progress:
+    """The whole walk for the current snapshot, in this thread (the bench and the tests; a process runs it in
+    the background)."""
+    with server.test_request_context("/"):
+        found = Progress(context.snapshot().id)
+    return run(server, found)
 
 
 def run(server: flask.Flask, found: Progress) -> Progress:

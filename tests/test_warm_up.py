@@ -88,9 +88,7 @@ def test_after_the_warm_up_every_bounded_state_a_reader_picks_is_already_built(a
     # One language and theme (the walk is the same for each; all six take ~100 s).
     monkeypatch.setattr(warm_up, "LANGUAGES", ("ru",))
     monkeypatch.setattr(warm_up, "THEMES", ("dark",))
-    with app.server.test_request_context("/"):
-        progress = warm_up.Progress(context.snapshot().id)
-    warm_up.run(app.server, progress)
+    progress = warm_up.warm(app.server)
     assert progress.done and progress.failed == 0 and progress.states > 100, progress.status()
     memo = _reply_memo(app)
     built = len(memo)
@@ -128,8 +126,6 @@ def test_off_by_setting(client, monkeypatch):
 
 
 def test_a_warm_up_stops_when_a_newer_snapshot_becomes_current(app, monkeypatch):
-    with app.server.test_request_context("/"):
-        progress = warm_up.Progress(context.snapshot().id)
     real = warm_up.ordered
 
     def then_refreshed(found):
@@ -138,7 +134,7 @@ def test_a_warm_up_stops_when_a_newer_snapshot_becomes_current(app, monkeypatch)
         return bodies
 
     monkeypatch.setattr(warm_up, "ordered", then_refreshed)
-    warm_up.run(app.server, progress)
+    progress = warm_up.warm(app.server)
     assert not progress.done and progress.stopped and progress.states == 0
 
 
