@@ -39,17 +39,19 @@ def _body(client, path: str, prefix: str) -> dict:
 
 def scenarios(client) -> dict[str, list[dict]]:
     from dashboard import context
-    from dashboard.views import destinations
+    from dashboard.views import destinations, trends as trends_view
 
     with client.application.test_request_context("/"):
         snap = context.snapshot()
         years = destinations.revision_years(snap, destinations.DEFAULTS["revision"])
+        first, last = trends_view.span(snap)
         countries = [o["value"] for o in destinations.destination_options(destinations.DEFAULTS, snap)][:30]
     charts = _body(client, "/destinations", "..destinations-map.figure")
     series = _body(client, "/destinations", "..destinations-series.figure")
     trends = _body(client, "/trends", "..trends-graph.figure")
     eaeu = _body(client, "/eaeu", "..eaeu-net-graph.figure")
-    span = range(1995, 2025, 3)
+    # Ranges a reader's slider sends: its handles stay within the years with data.
+    span = range(first, last + 1, 3)
     default = next(i["value"] for i in eaeu["inputs"] if i["id"] == "eaeu-countries")
     # What a reader sends after unticking countries: the default's order kept (dcc.Checklist).
     eaeu_sets = [[c for c in default if c == "KAZ" or c in keep]

@@ -121,7 +121,8 @@ class Memo:
 
 # Cache kinds held by every snapshot, with their bounds: a few large frames, many small renderings.
 CACHE_SIZES = {"dataset": 32, "verdicts": 16, "figure": 512, "page": 256, "embed": 512, "download": 512,
-               "reply": 2048,
+               # every warmed chart state (warm_up: ~3,500 in 3 languages x 2 themes, ~6 kB each as zlib JSON)
+               "reply": 4096,
                # Finished HTTP replies by exact address -> their bodies by content (shared between addresses).
                # A body lives while an address keeps it, so "http" bounds the memory: 512 bodies, at most
                # ~40 MB of map embeds (identity, brotli and gzip) per process however junky the addresses.

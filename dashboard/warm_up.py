@@ -6,7 +6,9 @@ from the memo (``replies``) takes 1-2 ms.  A control is *bounded* when it has a 
 radio items, dropdowns of up to 64 options, checklists (every subset of up to 5 options).  For each chart
 callback of each page, in each language and colour scheme, the states are: the page's default view,
 every value of each bounded control one at a time, and every combination of them where there are at
-most 64.  Range sliders (hundreds of ranges each) are left to their first reader.
+most 64.  A range slider of up to ``MAX_RANGES`` positions (the trends years: 26 years, 351 ranges) takes
+each of its ranges with the other controls at their defaults (most readers drag it without touching
+anything else); a range with another toggle changed is left to its first reader.
 
 The requests go through the app itself (a Flask test client: the same dispatch, memo keys and Redis as
 a reader's request; no socket, nothing leaves the process).  One daemon thread per process and snapshot
@@ -40,6 +42,7 @@ THEME_ID = "kz-theme"
 MAX_OPTIONS = 64
 MAX_SUBSET_OPTIONS = 5
 MAX_COMBINATIONS = 64
+MAX_RANGES = 400
 
 
 @dataclass
@@ -133,6 +136,8 @@ def ordered(found: Iterator[tuple[bool, dict]]) -> list[dict]:
 def choices(component: dict) -> list | None:
     """The values a bounded control can take (None: not bounded)."""
     props = component["props"]
+    if component["type"] == "RangeSlider":
+        return ranges(props)
     options = props.get("options")
     if not options or len(options) > MAX_OPTIONS:
         return None
@@ -147,14 +152,25 @@ def choices(component: dict) -> list | None:
     return [list(c) for n in range(len(ordered) + 1) for c in itertools.combinations(ordered, n)]
 
 
+def ranges(props: dict) -> list | None:
+    """Every [first, last] a range slider sends (its two handles may meet), or None past ``MAX_RANGES``."""
+    low, high, step = props.get("min"), props.get("max"), props.get("step") or 1
+    if not all(isinstance(v, int) for v in (low, high, step)) or step <= 0:
+        return None
+    stops = range(low, high + 1, step)
+    if len(stops) * (len(stops) + 1) // 2 > MAX_RANGES:
+        return None
+    return [[a, b] for i, a in enumerate(stops) for b in stops[i:]]
+
+
 def states(body: dict, found: dict[str, dict]) -> Iterator[dict[str, Any]]:
     """Input id -> value for the default view, each bounded control alone, then their combinations."""
-    bounded = {}
+    bounded, alone = {}, {}
     for item in body["inputs"]:
         if isinstance(item, dict) and isinstance(item["id"], str) and item["id"] in found:
             values = choices(found[item["id"]])
             if values:
-                bounded[item["id"]] = values
+                (alone if found[item["id"]]["type"] == "RangeSlider" else bounded)[item["id"]] = values
     seen: set[str] = set()
 
     def fresh(state: dict) -> bool:
@@ -165,7 +181,7 @@ def states(body: dict, found: dict[str, dict]) -> Iterator[dict[str, Any]]:
 
     if fresh({}):
         yield {}
-    for ident, values in bounded.items():
+    for ident, values in [*bounded.items(), *alone.items()]:
         for value in values:
             if fresh({ident: value}):
                 yield {ident: value}

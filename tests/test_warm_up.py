@@ -24,11 +24,29 @@ def test_a_radio_or_short_dropdown_takes_each_of_its_values():
     assert warm_up.choices(dropdown) == ["a", "b", "c"]
 
 
-def test_a_long_list_or_a_slider_is_not_bounded():
+def test_a_long_list_a_wide_checklist_or_a_long_slider_is_not_bounded():
     long = {"type": "Dropdown", "props": {"options": list(range(warm_up.MAX_OPTIONS + 1)), "value": 0}}
-    slider = {"type": "RangeSlider", "props": {"min": 2000, "max": 2025, "step": 1, "value": [2000, 2025]}}
+    slider = {"type": "RangeSlider", "props": {"min": 1000, "max": 2025, "step": 1, "value": [1000, 2025]}}
     wide = {"type": "Checklist", "props": {"options": list("abcdef"), "value": []}}
     assert warm_up.choices(long) is None and warm_up.choices(slider) is None and warm_up.choices(wide) is None
+
+
+def test_a_range_slider_takes_every_range_its_handles_can_make():
+    slider = {"type": "RangeSlider", "props": {"min": 2000, "max": 2025, "step": 1, "value": [2000, 2025]}}
+    ranges = warm_up.choices(slider)
+    assert len(ranges) == 26 * 27 // 2 and [2000, 2025] in ranges and [2007, 2007] in ranges
+    assert all(a <= b for a, b in ranges) and [2007, 2003] not in ranges
+    assert warm_up.choices({"type": "RangeSlider", "props": {"min": 2000, "max": 2004, "step": 2}}) == [
+        [2000, 2000], [2000, 2002], [2000, 2004], [2002, 2002], [2002, 2004], [2004, 2004]]
+
+
+def test_a_range_slider_is_warmed_alone_never_in_combinations():
+    found = {"a": _radio([1, 2], 1),
+             "y": {"type": "RangeSlider", "props": {"min": 2000, "max": 2002, "step": 1, "value": [2000, 2002]}}}
+    body = {"inputs": [{"id": "a", "property": "value", "value": 1}, {"id": "y", "property": "value", "value": [2000, 2002]}]}
+    states = list(warm_up.states(body, found))
+    assert {"y": [2000, 2001]} in states and {"a": 2} in states
+    assert not any(len(s) > 1 for s in states)  # 2 x 6 combinations would multiply every toggle by every range
 
 
 def test_a_checklist_takes_every_subset_in_the_order_a_reader_sends_it():
@@ -96,10 +114,14 @@ def test_after_the_warm_up_every_bounded_state_a_reader_picks_is_already_built(a
     for body in readers:
         assert callback_bodies.post(client, body).status_code == 200, body["output"]
     assert len(memo) == built, f"{len(memo) - built} of {len(readers)} reader states were not warmed"
-    # a range slider is not bounded: its first reader still builds it
+    # every range of the years slider is built too, with the other controls at their defaults ...
     trends = next(b for b in callback_bodies.calls(client, "/trends", "?lang=ru")
                   if b["output"].startswith("..trends-graph"))
-    callback_bodies.post(client, warm_up._with(trends, {"trends-years": [2005, 2015]}, "dark"))
+    for years in ([2005, 2015], [2013, 2013], [2000, 2024]):
+        callback_bodies.post(client, warm_up._with(trends, {"trends-years": years}, "dark"))
+    assert len(memo) == built
+    # ... but a range with a toggle changed waits for its first reader
+    callback_bodies.post(client, warm_up._with(trends, {"trends-years": [2005, 2015], "trends-scale": "log"}, "dark"))
     assert len(memo) == built + 1
 
 

@@ -10,6 +10,8 @@ Legends sit above the plot and let plotly make room for as many rows as a narrow
 
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 
 from dashboard import formatting
@@ -26,35 +28,79 @@ MIN_PLOT_HEIGHT = 220  # the plot area never gets shorter than this, however man
 
 
 def base_layout(fig: go.Figure, title: str, source: str, *, height: int = 420, subtitle: str = "",
-                legend: bool = True, lang: str = "en") -> go.Figure:
+                legend: bool = True, lang: str = "en", layout: dict | None = None, xaxis: dict | None = None,
+                yaxis: dict | None = None) -> go.Figure:
     """Title and subtitle top left, the legend under them (as many rows as the width needs), axes in the
-    theme's colours; the derived source line in ``meta`` for the caption and the image export."""
-    fig.update_layout(
-        # No plotly template: every colour is set here from the theme (and the figure JSON is 6 kB smaller).
-        template="none",
-        title={"text": title, "x": 0, "xanchor": "left", "xref": "container", "yref": "container", "y": 1,
-               "yanchor": "top", "pad": {"t": 10, "l": 8}, "automargin": True, "font": {"size": 17, "color": LIGHT.ink},
-               "subtitle": {"text": subtitle, "font": {"size": 13, "color": LIGHT.muted}}},
-        font={"family": FONT, "size": 13, "color": LIGHT.ink},
-        height=height, margin={"l": 48, "r": 16, "t": 24, "b": 40, "autoexpand": True},
-        paper_bgcolor=LIGHT.background, plot_bgcolor=LIGHT.background,
-        showlegend=legend,
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.01, "yanchor": "bottom", "yref": "paper",
-                "font": {"size": 12, "color": LIGHT.ink}, "bgcolor": TRANSPARENT, "tracegroupgap": 0,
-                "itemclick": "toggle", "itemdoubleclick": "toggleothers"},
-        hoverlabel={"font": {"family": FONT, "color": LIGHT.ink}, "bgcolor": LIGHT.background,
-                    "bordercolor": LIGHT.axis},
-        meta={"source": source},
-        separators=formatting.separators(lang),  # tick labels as the language writes numbers
-    )
-    fig.update_xaxes(showgrid=False, linecolor=LIGHT.axis, ticks="outside", tickcolor=LIGHT.axis,
-                     tickfont={"color": LIGHT.ink}, title_font={"color": LIGHT.ink},
-                     exponentformat="none", automargin=True)
-    fig.update_yaxes(gridcolor=LIGHT.grid, zerolinecolor=LIGHT.axis, linecolor=LIGHT.axis, tickcolor=LIGHT.axis,
-                     tickfont={"color": LIGHT.ink}, title_font={"color": LIGHT.ink}, separatethousands=True,
-                     # whole numbers ("40,000", "40 000"), never plotly's SI suffixes ("40k"), which are English
-                     exponentformat="none", automargin=True)
+    theme's colours; the derived source line in ``meta`` for the caption and the image export.
+
+    ``layout``, ``xaxis`` and ``yaxis`` are a chart's own settings, laid over these in the same single
+    assignment (see :func:`merged`); ``meta`` in ``layout`` replaces ``{"source": source}``."""
+    fig.layout = layout_dict(title, source, height=height, subtitle=subtitle, legend=legend, lang=lang, layout=layout,
+                             xaxis=xaxis, yaxis=yaxis, into=fig.layout.to_plotly_json())
     return fig
+
+
+def layout_dict(title: str, source: str, *, height: int = 420, subtitle: str = "", legend: bool = True,
+                lang: str = "en", layout: dict | None = None, xaxis: dict | None = None, yaxis: dict | None = None,
+                into: dict | None = None) -> dict:
+    """:func:`base_layout` as a plain dict (laid over ``into``), for a figure made once from its traces
+    and layout: ``go.Figure(data=traces, layout=layout_dict(...))`` validates everything once."""
+    props = {
+        # No plotly template: every colour is set here from the theme (and the figure JSON is 6 kB smaller).
+        "template": "none",
+        "title": {"text": title, "x": 0, "xanchor": "left", "xref": "container", "yref": "container", "y": 1,
+                  "yanchor": "top", "pad": {"t": 10, "l": 8}, "automargin": True,
+                  "font": {"size": 17, "color": LIGHT.ink},
+                  "subtitle": {"text": subtitle, "font": {"size": 13, "color": LIGHT.muted}}},
+        "font": {"family": FONT, "size": 13, "color": LIGHT.ink},
+        "height": height, "margin": {"l": 48, "r": 16, "t": 24, "b": 40, "autoexpand": True},
+        "paper_bgcolor": LIGHT.background, "plot_bgcolor": LIGHT.background,
+        "showlegend": legend,
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.01, "yanchor": "bottom", "yref": "paper",
+                   "font": {"size": 12, "color": LIGHT.ink}, "bgcolor": TRANSPARENT, "tracegroupgap": 0,
+                   "itemclick": "toggle", "itemdoubleclick": "toggleothers"},
+        "hoverlabel": {"font": {"family": FONT, "color": LIGHT.ink}, "bgcolor": LIGHT.background,
+                       "bordercolor": LIGHT.axis},
+        "separators": formatting.separators(lang),  # tick labels as the language writes numbers
+    }
+    x_axis = {"showgrid": False, "linecolor": LIGHT.axis, "ticks": "outside", "tickcolor": LIGHT.axis,
+              "tickfont": {"color": LIGHT.ink}, "title": {"font": {"color": LIGHT.ink}},
+              "exponentformat": "none", "automargin": True}
+    y_axis = {"gridcolor": LIGHT.grid, "zerolinecolor": LIGHT.axis, "linecolor": LIGHT.axis, "tickcolor": LIGHT.axis,
+              "tickfont": {"color": LIGHT.ink}, "title": {"font": {"color": LIGHT.ink}}, "separatethousands": True,
+              # whole numbers ("40,000", "40 000"), never plotly's SI suffixes ("40k"), which are English
+              "exponentformat": "none", "automargin": True}
+    own = dict(layout or {})
+    meta = own.pop("meta", {"source": source})
+    out = merged(merged(into or {}, props), own)
+    out["meta"] = meta  # replaced, not merged: meta is a plain value to plotly
+    for key in _axes(out, "xaxis"):
+        out[key] = merged(merged(out.get(key, {}), x_axis), xaxis or {})
+    for key in _axes(out, "yaxis"):
+        out[key] = merged(merged(out.get(key, {}), y_axis), yaxis or {})
+    return out
+
+
+def merged(into: dict, props: dict) -> dict:
+    """``props`` laid over ``into``, nested dicts merged key by key, as ``update_layout`` merges them; a
+    None resets the key (as ``update_layout(key=None)`` does).
+
+    Assigning the merged layout once is what ``update_layout`` ends in, without its batch relayout, which
+    applies every edit a second time through dotted-path strings: ~20 ms for the layout above, ~2 ms this way.
+    """
+    out = dict(into)
+    for key, value in props.items():
+        old = out.get(key)
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = merged(old, value) if isinstance(value, dict) and isinstance(old, dict) else value
+    return out
+
+
+def _axes(layout: dict, kind: str) -> list[str]:
+    # update_xaxes reaches the first axis (always there) and every numbered one the layout holds
+    return [kind, *sorted(k for k in layout if re.fullmatch(kind + r"\d+", k))]
 
 
 def no_data(fig: go.Figure, text: str, *, height: int = 200) -> go.Figure:

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from dashboard import formatting, periods
 from dashboard.events import Event
-from dashboard.figures.common import MEASURE_COLOURS, STATUS_SYMBOLS, base_layout, status_label
+from dashboard.figures.common import MEASURE_COLOURS, STATUS_SYMBOLS, layout_dict, status_label
 from dashboard.figures.theme import LIGHT
 from dashboard.i18n import _
 
@@ -48,23 +48,27 @@ def year_span(frame: pd.DataFrame) -> tuple[int, int]:
 _KEY = {"preliminary": STATUS_SYMBOLS["preliminary"], "rounded": STATUS_SYMBOLS["rounded"]}
 
 
-def _status_key(fig: go.Figure, statuses: set, lang: str) -> None:
+def _status_key(statuses: set, lang: str) -> list[dict]:
     """Legend entries explaining the hollow markers ("○ preliminary", "◇ rounded"), only those shown: in the
     legend, which plotly lays out at any width, never as a loose note that can print over it."""
-    for status, symbol in _KEY.items():
-        if status in statuses:
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=status_label(status, lang),
-                                     marker={"symbol": symbol, "size": 9, "color": LIGHT.ink,
-                                             "line": {"width": 2, "color": LIGHT.ink}},
-                                     hoverinfo="skip", legendgroup=f"status-{status}", showlegend=True,
-                                     meta={"role": "legend", "group": "status"}))
+    return [_scatter(x=[None], y=[None], mode="markers", name=status_label(status, lang),
+                     marker={"symbol": symbol, "size": 9, "color": LIGHT.ink, "line": {"width": 2, "color": LIGHT.ink}},
+                     hoverinfo="skip", legendgroup=f"status-{status}", showlegend=True,
+                     meta={"role": "legend", "group": "status"})
+            for status, symbol in _KEY.items() if status in statuses]
 
 
-def _year_axis(fig: go.Figure, first: int, last: int, extra: Iterable[float] = ()) -> None:
+def _scatter(**props) -> dict:
+    # Traces are plain dicts until the figure is made once, from all of them (plotly validates a trace
+    # again, and copies it, each time one is added to a figure).
+    return {"type": "scatter", **props}
+
+
+def _year_axis(first: int, last: int, extra: Iterable[float] = ()) -> dict:
     """Whole years only; plotly picks how many fit the width (a phone gets fewer), never "2 ... 2025"."""
     lo, hi = min([first, *extra]), max([last, *extra])
     ticks = {"dtick": 1} if last - first <= 6 else {"nticks": 8}
-    fig.update_xaxes(range=[lo - 0.6, hi + 0.6], tickformat="d", title=None, **ticks)
+    return {"range": [lo - 0.6, hi + 0.6], "tickformat": "d", "title": None, **ticks}
 
 
 def event_date(event: Event, lang: str) -> str:
@@ -112,11 +116,10 @@ def _tick_text(value: float, lang: str) -> str:
     return formatting.number(value, lang, max_decimals=0 if value >= 1 else 3)
 
 
-def _headroom(fig: go.Figure, values: list, log: bool) -> None:
+def _headroom(values: list, log: bool) -> dict:
     """Extend the y autorange upwards so the event labels sit above the data, not on it."""
     extent = _extent(values, log)
-    if extent is not None:
-        fig.update_yaxes(autorangeoptions={"include": [extent[2]]})
+    return {} if extent is None else {"autorangeoptions": {"include": [extent[2]]}}
 
 
 def shown_events(events: Sequence[Event], first: int, last: int) -> list[Event]:
@@ -124,23 +127,24 @@ def shown_events(events: Sequence[Event], first: int, last: int) -> list[Event]:
     return sorted((e for e in events if first <= e.year <= last), key=lambda e: e.x)
 
 
-def _add_events(fig: go.Figure, events: Sequence[Event], first: int, last: int, lang: str) -> list[float]:
-    """Dotted vertical lines, each with its number at the top of the plot (the key lists them under the
-    chart: a number never collides with its neighbour the way a sentence does at 375 px); the date, note
-    and source on hover."""
-    shown = shown_events(events, first, last)
-    for i, event in enumerate(shown):
-        fig.add_shape(type="line", x0=event.x, x1=event.x, xref="x", y0=0, y1=1, yref="paper",
-                      line={"color": LIGHT.axis, "width": 1, "dash": "dot"}, layer="below",
-                      name=f"event {event.date}")
-        fig.add_annotation(
-            x=event.x, xref="x", y=1 - (i % _LEVELS) * 0.07, yref="paper", yanchor="top", xanchor="center",
-            text=f"<b>{i + 1}</b>", showarrow=False, font={"size": 11, "color": LIGHT.ink},
-            bgcolor=LIGHT.label_background, bordercolor=LIGHT.axis, borderwidth=1, borderpad=2,
-            hovertext=_wrap(f"{i + 1}. {event_date(event, lang)}: {_(event.label, lang)}") + "<br>"
-                      + _wrap(_(event.note, lang)) + "<br>" + _wrap(_("Source: {source}", lang, source=event.source)),
-            name=f"event {event.date}")
-    return [e.x for e in shown]
+def _events(events: Sequence[Event], first: int, last: int, lang: str) -> tuple[list[dict], list[dict]]:
+    """Dotted vertical lines (shapes), each with its number at the top of the plot (annotations; the key
+    lists them under the chart: a number never collides with its neighbour the way a sentence does at
+    375 px); the date, note and source on hover."""
+    shapes, labels = [], []
+    for i, event in enumerate(shown_events(events, first, last)):
+        shapes.append({"type": "line", "x0": event.x, "x1": event.x, "xref": "x", "y0": 0, "y1": 1, "yref": "paper",
+                       "line": {"color": LIGHT.axis, "width": 1, "dash": "dot"}, "layer": "below",
+                       "name": f"event {event.date}"})
+        labels.append({
+            "x": event.x, "xref": "x", "y": 1 - (i % _LEVELS) * 0.07, "yref": "paper", "yanchor": "top",
+            "xanchor": "center", "text": f"<b>{i + 1}</b>", "showarrow": False,
+            "font": {"size": 11, "color": LIGHT.ink}, "bgcolor": LIGHT.label_background, "bordercolor": LIGHT.axis,
+            "borderwidth": 1, "borderpad": 2,
+            "hovertext": _wrap(f"{i + 1}. {event_date(event, lang)}: {_(event.label, lang)}") + "<br>"
+                         + _wrap(_(event.note, lang)) + "<br>" + _wrap(_("Source: {source}", lang, source=event.source)),
+            "name": f"event {event.date}"})
+    return shapes, labels
 
 
 def event_key(events: Sequence[Event], first: int, last: int, lang: str = "en") -> list[str]:
@@ -149,25 +153,26 @@ def event_key(events: Sequence[Event], first: int, last: int, lang: str = "en") 
             for e in shown_events(events, first, last)]
 
 
-def _legend_entry(fig: go.Figure, name: str, line: dict, size: int, group: str) -> None:
+def _legend_entry(name: str, line: dict, size: int, group: str) -> dict:
     """The legend entry of a series whose markers vary by status, drawn with the plain (final) marker.
 
     plotly draws a legend symbol from a trace's first marker, which may be hollow; this entry carries no
     data (x=y=[None]) and shares the series' legendgroup, so clicking it still hides the series.
     """
-    fig.add_trace(go.Scatter(x=[None], y=[None], name=name, mode="lines+markers", line=line,
-                             marker={"symbol": STATUS_SYMBOLS["final"], "size": size, "color": line["color"]},
-                             legendgroup=group, hoverinfo="skip", meta={"role": "legend", "group": group}))
+    return _scatter(x=[None], y=[None], name=name, mode="lines+markers", line=line,
+                    marker={"symbol": STATUS_SYMBOLS["final"], "size": size, "color": line["color"]},
+                    legendgroup=group, hoverinfo="skip", meta={"role": "legend", "group": group})
 
 
 def migration_lines(frame: pd.DataFrame, *, measures: Sequence[str], per_1000: bool = False, log: bool = False,
                     years: tuple[int, int] | None = None, events: Sequence[Event] = (), source: str,
-                    lang: str = "en") -> go.Figure:
+                    bands: Sequence[tuple[float, float, str]] = (), lang: str = "en") -> go.Figure:
     """One line per measure over every year of ``years`` (None where there is no figure, so lines break).
 
     ``frame`` is the kz-migration dataset (year, measure, value, per_1000, status, source, citation).
     ``per_1000`` draws the per_1000 column (a year without population is a gap, with a notice);
     ``log`` uses a log y axis and hides net migration, which can be negative (with a notice).
+    ``bands``: (low, high, label) of claimed ranges shaded behind the lines (:func:`band_shape`).
     Markers of preliminary and rounded values use ``STATUS_SYMBOLS`` and say so on hover.
     """
     first, last = years or year_span(frame)
@@ -182,7 +187,7 @@ def migration_lines(frame: pd.DataFrame, *, measures: Sequence[str], per_1000: b
     if not measures:
         notices.append(_("Choose at least one measure to draw.", lang))
 
-    fig = go.Figure()
+    traces = []
     statuses, plotted, no_population = set(), [], set()
     for measure in shown:
         rows = _one_per_year(frame[(frame["measure"] == measure) & frame["year"].between(first, last)], measure)
@@ -213,50 +218,63 @@ def migration_lines(frame: pd.DataFrame, *, measures: Sequence[str], per_1000: b
             marks.append(status)
         plotted += ys
         line = {"color": MEASURE_COLOURS[measure], "width": 2}
-        fig.add_trace(go.Scatter(
+        traces.append(_scatter(
             x=axis_years, y=ys, name=measure_label(measure, lang), mode="lines+markers", connectgaps=False,
             line=line, marker={"symbol": symbols, "size": 8, "color": MEASURE_COLOURS[measure],
                                "line": {"width": 2, "color": MEASURE_COLOURS[measure]}},
             customdata=marks, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", cliponaxis=False,
             showlegend=False, legendgroup=measure, meta={"measure": measure, "column": column}))
-        _legend_entry(fig, measure_label(measure, lang), line, 8, measure)
+        traces.append(_legend_entry(measure_label(measure, lang), line, 8, measure))
 
     if no_population:
         notices.append(_("No per-1,000 value for {years}: the population figure is not available yet, so "
                          "the point is left as a gap.", lang, years=", ".join(str(y) for y in sorted(no_population))))
 
     title = _("Migration per 1,000 residents", lang) if per_1000 else _("Registered migration, Kazakhstan", lang)
-    base_layout(fig, title, source, height=480, lang=lang)
-    fig.update_layout(meta={"source": source, "notices": notices,
-                            "events": event_key(events, first, last, lang)}, hovermode="closest")
-    _status_key(fig, statuses, lang)
-    fig.update_yaxes(title=_("per 1,000 residents", lang) if per_1000 else _("people", lang),
-                     type="log" if log else "linear")
+    yaxis = {"title": {"text": _("per 1,000 residents", lang) if per_1000 else _("people", lang)},
+             "type": "log" if log else "linear"}
     if log:
         ticks = _log_ticks(plotted)
-        fig.update_yaxes(tickvals=ticks, ticktext=[_tick_text(v, lang) for v in ticks])
+        yaxis.update(tickvals=ticks, ticktext=[_tick_text(v, lang) for v in ticks])
     else:
-        fig.update_yaxes(rangemode="tozero")
-    event_xs = _add_events(fig, events, first, last, lang)
-    _year_axis(fig, first, last, event_xs)
-    _headroom(fig, plotted, log)
-    return fig
+        yaxis["rangemode"] = "tozero"
+    shapes, labels = _events(events, first, last, lang)
+    # The figure is made once, from plain traces and layout: plotly validates (and copies) a figure again
+    # on every add_trace and re-applies every update_* edit through path strings (~4x the time).
+    return go.Figure(data=traces + _status_key(statuses, lang), layout=layout_dict(
+        title, source, height=480, lang=lang,
+        layout={"meta": {"source": source, "notices": notices, "events": event_key(events, first, last, lang)},
+                "hovermode": "closest", "annotations": labels,
+                "shapes": shapes + [band_shape(low=low, high=high, label=label) for low, high, label in bands]},
+        xaxis=_year_axis(first, last, [shape["x0"] for shape in shapes]), yaxis={**yaxis, **_headroom(plotted, log)}))
 
 
 def _series(frame: pd.DataFrame, what: str, first: int, last: int) -> pd.DataFrame:
     return _one_per_year(frame[frame["year"].between(first, last)].dropna(subset=["value"]), what)
 
 
+def _values(frame: pd.DataFrame, what: str, first: int, last: int) -> dict:
+    rows = _series(frame, what, first, last)
+    return dict(zip(rows.index, rows["value"].tolist()))
+
+
+def _compare_pair(bns_net: pd.DataFrame, model_net: pd.DataFrame, years: tuple[int, int]) -> tuple | None:
+    """(year, BNS value, model value) for the year the note quotes, None if the two share no year."""
+    first, last = years
+    bns, model = _values(bns_net, "BNS net", first, last), _values(model_net, "model net", first, last)
+    common = sorted(set(bns) & set(model))
+    if not common:
+        return None
+    opposite = [y for y in common if (bns[y] > 0) != (model[y] > 0)]
+    year = (opposite or common)[-1]
+    return year, bns[year], model[year]
+
+
 def compare_year(bns_net: pd.DataFrame, model_net: pd.DataFrame, years: tuple[int, int]) -> int | None:
     """The year the note quotes: the latest year in range where both exist and disagree in sign, else the
     latest year where both exist; None if they share no year."""
-    first, last = years
-    bns, model = _series(bns_net, "BNS net", first, last), _series(model_net, "model net", first, last)
-    common = sorted(set(bns.index) & set(model.index))
-    if not common:
-        return None
-    opposite = [y for y in common if (bns.loc[y, "value"] > 0) != (model.loc[y, "value"] > 0)]
-    return (opposite or common)[-1]
+    pair = _compare_pair(bns_net, model_net, years)
+    return None if pair is None else pair[0]
 
 
 def compare_note(bns_net: pd.DataFrame, model_net: pd.DataFrame, years: tuple[int, int], lang: str = "en") -> str:
@@ -264,11 +282,10 @@ def compare_note(bns_net: pd.DataFrame, model_net: pd.DataFrame, years: tuple[in
     note = _("Two definitions, never combined. BNS counts moves registered for permanent residence; people "
              "who leave without deregistering are not counted. The World Bank figure is a UN World Population "
              "Prospects model estimate of everyone who moves.", lang)
-    year = compare_year(bns_net, model_net, years)
-    if year is None:
+    pair = _compare_pair(bns_net, model_net, years)
+    if pair is None:
         return note
-    bns = _series(bns_net, "BNS net", year, year).loc[year, "value"]
-    model = _series(model_net, "model net", year, year).loc[year, "value"]
+    year, bns, model = pair
     return note + " " + _("In {year}: World Bank {model} vs BNS {bns}.", lang, year=year, model=formatting.signed(model, lang),
                           bns=formatting.signed(bns, lang))
 
@@ -289,7 +306,6 @@ def net_compare(bns_net: pd.DataFrame, model_net: pd.DataFrame, *, years: tuple[
     axis_years = list(range(first, last + 1))
     bns, model = _series(bns_net, "BNS net", first, last), _series(model_net, "model net", first, last)
 
-    fig = go.Figure()
     ys, symbols, marks, hover = [], [], [], []
     for year in axis_years:
         if year not in bns.index:  # a gap: None breaks the line
@@ -306,35 +322,40 @@ def net_compare(bns_net: pd.DataFrame, model_net: pd.DataFrame, *, years: tuple[
         marks.append(status)
         hover.append(f"<b>{bns_label(lang)}</b><br>{formatting.signed(row['value'], lang)}{flag}")
     line = {"color": MEASURE_COLOURS["net"], "width": 2, "dash": "solid"}
-    fig.add_trace(go.Scatter(
+    bns_trace = _scatter(
         x=axis_years, y=ys, name=bns_label(lang), mode="lines+markers", connectgaps=False, line=line,
         marker={"symbol": symbols, "size": 7, "color": MEASURE_COLOURS["net"],
                 "line": {"width": 2, "color": MEASURE_COLOURS["net"]}},
         customdata=marks, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", cliponaxis=False,
-        showlegend=False, legendgroup="bns", meta={"definition": "bns-registered"}))
-    _legend_entry(fig, bns_label(lang), line, 7, "bns")
+        showlegend=False, legendgroup="bns", meta={"definition": "bns-registered"})
 
     my = [int(model.loc[y, "value"]) if y in model.index else None for y in axis_years]
-    fig.add_trace(go.Scatter(
+    model_trace = _scatter(
         x=axis_years, y=my, name=model_label(lang), mode="lines+markers", connectgaps=False,
         line={"color": LIGHT.model, "width": 2.5, "dash": "dash"},
         marker={"symbol": "square", "size": 6, "color": LIGHT.model}, cliponaxis=False,
         hovertext=[f"<b>{model_label(lang)}</b><br>{formatting.signed(v, lang)}" if v is not None else "" for v in my],
-        hovertemplate="%{hovertext}<extra></extra>", meta={"definition": "un-wpp-model"}))
+        hovertemplate="%{hovertext}<extra></extra>", meta={"definition": "un-wpp-model"})
 
-    base_layout(fig, _("Net migration: two definitions", lang), source, height=460, lang=lang)
-    fig.update_layout(meta={"source": source, "note": compare_note(bns_net, model_net, (first, last), lang)},
-                      hovermode="x unified")
-    _status_key(fig, set(marks), lang)
-    fig.update_yaxes(title=_("people", lang), zeroline=True, zerolinewidth=1.5)
-    _year_axis(fig, first, last)
-    return fig
+    traces = [bns_trace, _legend_entry(bns_label(lang), line, 7, "bns"), model_trace, *_status_key(set(marks), lang)]
+    return go.Figure(data=traces, layout=layout_dict(
+        _("Net migration: two definitions", lang), source, height=460, lang=lang,
+        layout={"meta": {"source": source, "note": compare_note(bns_net, model_net, (first, last), lang)},
+                "hovermode": "x unified"},
+        xaxis=_year_axis(first, last), yaxis={"title": {"text": _("people", lang)}, "zeroline": True,
+                                              "zerolinewidth": 1.5}))
+
+
+def band_shape(*, low: float, high: float, label: str) -> dict:
+    """A claimed range (e.g. the article's "30 to 50 thousand leave every year") shaded behind the lines
+    across the plot's width, named in the legend (a label on the plot would sit under the markers and the
+    event numbers)."""
+    return {"type": "rect", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": low, "y1": high,
+            "fillcolor": LIGHT.band_fill, "line": {"width": 1, "color": LIGHT.band_edge, "dash": "dot"},
+            "layer": "below", "name": label, "showlegend": True, "legendgroup": "claim-band", "legendrank": 1000}
 
 
 def claim_band(fig: go.Figure, *, low: float, high: float, label: str) -> go.Figure:
-    """Shade a claimed range (e.g. the article's "30 to 50 thousand leave every year") behind the lines,
-    named in the legend (a label on the plot would sit under the markers and the event numbers)."""
-    fig.add_hrect(y0=low, y1=high, fillcolor=LIGHT.band_fill, line={"width": 1, "color": LIGHT.band_edge, "dash": "dot"},
-                  layer="below", name=label, showlegend=True, legendgroup="claim-band",
-                  legendrank=1000)
+    """:func:`band_shape` added to a figure already made."""
+    fig.add_shape(**band_shape(low=low, high=high, label=label))
     return fig

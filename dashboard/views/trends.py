@@ -64,16 +64,15 @@ def figure_main(state: Mapping[str, Any], snap: Snapshot, lang: str = "en") -> g
     state = complete(state)
     frame = migration(snap)
     data_span = span(snap)
-    fig = fig_trends.migration_lines(
-        frame, measures=tuple(state["measures"]), per_1000=bool(state["per1000"]), log=state["scale"] == "log",
-        years=clamp(state["years"], data_span) or data_span, events=EVENTS,
-        source=provenance.source_line(datasets.provenance("kz-migration", snap), lang), lang=lang)
+    bands = []
     if "emigrants" in state["measures"] and not state["per1000"]:
-        for low, high in claims.range_bands(snap, "kz-migration", "emigrants"):
-            fig_trends.claim_band(fig, low=low, high=high, label=_(
-                "Article's claim: {low}–{high} a year", lang, low=formatting.number(low, lang),
-                high=formatting.number(high, lang)))
-    return fig
+        bands = [(low, high, _("Article's claim: {low}–{high} a year", lang, low=formatting.number(low, lang),
+                                high=formatting.number(high, lang)))
+                 for low, high in claims.range_bands(snap, "kz-migration", "emigrants")]
+    return fig_trends.migration_lines(
+        frame, measures=tuple(state["measures"]), per_1000=bool(state["per1000"]), log=state["scale"] == "log",
+        years=clamp(state["years"], data_span) or data_span, events=EVENTS, bands=bands,
+        source=provenance.source_line(datasets.provenance("kz-migration", snap), lang), lang=lang)
 
 
 def compare_sources(snap: Snapshot) -> list[provenance.Provenance]:
