@@ -259,7 +259,8 @@ def _values(frame: pd.DataFrame, what: str, first: int, last: int) -> dict:
 
 
 def _compare_pair(bns_net: pd.DataFrame, model_net: pd.DataFrame, years: tuple[int, int]) -> tuple | None:
-    """(year, BNS value, model value) for the year the note quotes, None if the two share no year."""
+    """(year, BNS value, model value) for the year the note quotes: the latest year in range where both
+    exist and disagree in sign, else the latest year where both exist; None if they share no year."""
     first, last = years
     bns, model = _values(bns_net, "BNS net", first, last), _values(model_net, "model net", first, last)
     common = sorted(set(bns) & set(model))
@@ -268,13 +269,6 @@ def _compare_pair(bns_net: pd.DataFrame, model_net: pd.DataFrame, years: tuple[i
     opposite = [y for y in common if (bns[y] > 0) != (model[y] > 0)]
     year = (opposite or common)[-1]
     return year, bns[year], model[year]
-
-
-def compare_year(bns_net: pd.DataFrame, model_net: pd.DataFrame, years: tuple[int, int]) -> int | None:
-    """The year the note quotes: the latest year in range where both exist and disagree in sign, else the
-    latest year where both exist; None if they share no year."""
-    pair = _compare_pair(bns_net, model_net, years)
-    return None if pair is None else pair[0]
 
 
 def compare_note(bns_net: pd.DataFrame, model_net: pd.DataFrame, years: tuple[int, int], lang: str = "en") -> str:
@@ -354,8 +348,3 @@ def band_shape(*, low: float, high: float, label: str) -> dict:
             "fillcolor": LIGHT.band_fill, "line": {"width": 1, "color": LIGHT.band_edge, "dash": "dot"},
             "layer": "below", "name": label, "showlegend": True, "legendgroup": "claim-band", "legendrank": 1000}
 
-
-def claim_band(fig: go.Figure, *, low: float, high: float, label: str) -> go.Figure:
-    """:func:`band_shape` added to a figure already made."""
-    fig.add_shape(**band_shape(low=low, high=high, label=label))
-    return fig

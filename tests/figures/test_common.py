@@ -36,8 +36,8 @@ def test_base_layout_equals_the_same_settings_applied_through_plotly():
 
 
 def test_a_charts_own_meta_replaces_the_source_only_meta():
-    fig = common.base_layout(go.Figure(), "t", "Source: x", layout={"meta": {"source": "Source: x", "note": "n"}})
-    assert fig.layout.meta == {"source": "Source: x", "note": "n"}
+    layout = common.layout_dict("t", "Source: x", layout={"meta": {"source": "Source: x", "note": "n"}})
+    assert go.Figure(layout=layout).layout.meta == {"source": "Source: x", "note": "n"}
 
 
 def test_the_claim_band_is_the_shape_plotly_draws_for_an_hrect():

@@ -350,7 +350,7 @@ def test_headroom_keeps_labels_above_the_data(frame):
 
 def test_the_articles_claim_band_is_named_in_the_legend_not_on_the_plot(frame):
     """A label on the plot sat under the 2004 marker and the event labels; a legend entry never does."""
-    fig = trends.claim_band(lines(frame), low=30000, high=50000, label="Article's claim: 30,000–50,000 a year")
+    fig = lines(frame, bands=[(30000, 50000, "Article's claim: 30,000–50,000 a year")])
     bands = [s for s in fig.layout.shapes if s.name == "Article's claim: 30,000–50,000 a year"]
     assert len(bands) == 1
     band = bands[0]
