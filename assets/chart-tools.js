@@ -3,7 +3,10 @@
      instead of the plot collapsing to a strip), its legend never prints over its title or a panel's title,
      and a title too long for a phone is set smaller;
    - "Download PNG" exports the chart with its source line under it, so an image carries its source;
-   - a theme patch (the dark colours of an embed with theme=auto) is applied before the chart is drawn. */
+   - a theme patch (the dark colours of an embed with theme=auto) is applied before the chart is drawn;
+   - charts are drawn one per frame: a page's callback fills its charts in one reply (the EAEU page: four),
+     and dcc.Graph calls Plotly.react for each in the same task, so the first chart would show only once the
+     last is drawn (~100 ms each); now the first is on screen after its own draw, the others follow. */
 (function () {
   "use strict";
   if (window.kzCharts) { return; }
@@ -189,6 +192,50 @@
     });
     return figure;
   }
+
+  // One Plotly.react per frame.  The first call of a frame draws at once; later ones wait for the frames
+  // after it (a requestAnimationFrame, then a task, so the browser paints in between), in call order, each
+  // resolving with what Plotly.react resolves with.  A chart taken off the page meanwhile is not drawn.
+  function drawOnePerFrame(Plotly) {
+    if (!Plotly || !Plotly.react || Plotly.react.__kzOnePerFrame) { return; }
+    var react = Plotly.react;
+    var waiting = [];
+    var drewThisFrame = false;
+
+    function nextFrame() {
+      window.requestAnimationFrame(function () { setTimeout(release, 0); });
+    }
+
+    function release() {
+      drewThisFrame = false;
+      var next = waiting.shift();
+      if (next) { next(); }
+    }
+
+    function draw(gd, args) {
+      drewThisFrame = true;
+      nextFrame();
+      return react.apply(Plotly, args);
+    }
+
+    var wrapped = function (gd) {
+      var args = arguments;
+      if (!drewThisFrame && !waiting.length) { return draw(gd, args); }
+      return new Promise(function (resolve, reject) {
+        waiting.push(function () {
+          if (gd instanceof Element && !gd.isConnected) {
+            release();  // gone from the page (another page was opened): nothing to draw
+            resolve(gd);
+            return;
+          }
+          Promise.resolve(draw(gd, args)).then(resolve, reject);
+        });
+      });
+    };
+    wrapped.__kzOnePerFrame = true;
+    Plotly.react = wrapped;
+  }
+  drawOnePerFrame(window.Plotly);
 
   window.kzCharts = {fit: fit, fitAll: fitAll, png: png, patch: patch, MIN_PLOT: MIN_PLOT};
 })();

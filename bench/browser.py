@@ -7,11 +7,14 @@ reader after the first); the very first reader's bytes are kept too (``first_rea
 Time to chart: navigation start to
 the chart drawn, against a standalone HTML file of the same figure with the same plotly.js bundle served
 compressed by a plain static server (the floor), measured in the same run; on loopback and on a
-throttled 10 Mbit/s, 40 ms profile (DevTools network emulation).
+throttled 10 Mbit/s, 40 ms profile (DevTools network emulation).  For a page, also against the Dash floor
+(``dash_floor``: a bare Dash app with that figure already in its layout), reported: what any Dash page
+costs before its own work.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -55,7 +58,8 @@ def _figure_of(embed_html: str) -> tuple[str, int]:
 
 
 def standalone_folder(app_url: str, charts: set[str]) -> Path:
-    """One standalone HTML file per chart, with the app's bundle and map shapes, pre-compressed."""
+    """One standalone HTML file per chart, with the app's bundle and map shapes, pre-compressed; beside
+    each, ``<chart>.json``: its figure, for the Dash floor."""
     from dashboard import static_files
 
     folder = Path(tempfile.mkdtemp(prefix="kz-floor-"))
@@ -66,9 +70,26 @@ def standalone_folder(app_url: str, charts: set[str]) -> Path:
     for chart in charts:
         with urllib.request.urlopen(f"{app_url}/embed/{chart}") as response:
             figure, height = _figure_of(response.read().decode())
-        (folder / f"{chart.replace('/', '-')}.html").write_text(STANDALONE.format(figure=figure, height=height))
+        name = chart.replace("/", "-")
+        (folder / f"{name}.html").write_text(STANDALONE.format(figure=figure, height=height))
+        (folder / f"{name}.json").write_text(figure)
     servers.brotli_folder(folder)
     return folder
+
+
+@contextlib.contextmanager
+def dash_floors(folder: Path, charts: set[str]):
+    """A Dash floor server (``bench/dash_floor.py`` under gunicorn, one worker) per chart: chart -> URL."""
+    with contextlib.ExitStack() as stack:
+        urls = {}
+        for chart in charts:
+            env = {"KZ_FLOOR_FIGURE": str(folder / f"{chart.replace('/', '-')}.json"), "KZ_FLOOR_ASSETS": str(folder)}
+            url, _started, _process = stack.enter_context(servers.gunicorn("bench.dash_floor:server", workers=1,
+                                                                           env=env))
+            urls[chart] = url
+        for url in urls.values():
+            servers.wait_for(url + "/", timeout=120)
+        yield urls
 
 
 def _load(browser, url: str, ready: str, throttle: dict | None) -> dict:
@@ -99,28 +120,37 @@ def run(app_url: str, repeats: int = 3) -> dict:
     from playwright.sync_api import sync_playwright
 
     charts = {c for c in TARGETS.values() if c}
+    page_charts = {c for t, c in TARGETS.items() if c and not t.startswith("/embed/")}
     floor_dir = standalone_folder(app_url, charts)
     results: dict = {"weight": {}, "time_to_chart": {}, "throttled": {}}
     try:
-        with servers.brotli_static_server(floor_dir) as floor_url, sync_playwright() as p:
+        with servers.brotli_static_server(floor_dir) as floor_url, dash_floors(floor_dir, page_charts) as dash_urls, \
+                sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
             first = {target: _load(browser, app_url + target, GRID if chart is None else DRAWN, None)["bytes"]
                      for target, chart in TARGETS.items()}
+            for url in dash_urls.values():
+                _load(browser, url + "/", DRAWN, None)  # its scripts compressed once, as the app's are
             time.sleep(RECOMPRESS_S)
             for profile, throttle in (("loopback", None), ("throttled", THROTTLED)):
                 runs = repeats if profile == "loopback" else 1
                 for target, chart in TARGETS.items():
                     ready = GRID if chart is None else DRAWN
-                    samples, floors = [], []
-                    for _ in range(runs):  # interleaved: the page, then its floor
+                    samples, floors, dash_floor = [], [], []
+                    for _ in range(runs):  # interleaved: the page, then its floor (and its Dash floor)
                         samples.append(_load(browser, app_url + target, ready, throttle))
                         if chart:
                             floors.append(_load(browser, f"{floor_url}/{chart.replace('/', '-')}.html", DRAWN,
                                                 throttle))
+                        if chart and not target.startswith("/embed/"):
+                            dash_floor.append(_load(browser, dash_urls[chart] + "/", DRAWN, throttle))
                     ms = statistics.median(s["ms"] for s in samples)
                     floor = statistics.median(s["ms"] for s in floors) if floors else None
                     row = {"ms": round(ms), "floor_ms": round(floor) if floor else None,
                            "ratio": round(ms / floor, 2) if floor else None}
+                    if dash_floor:
+                        dash_ms = statistics.median(s["ms"] for s in dash_floor)
+                        row.update(dash_floor_ms=round(dash_ms), dash_floor_ratio=round(dash_ms / floor, 2))
                     if profile == "loopback":
                         results["weight"][target] = {"bytes": samples[0]["bytes"], "requests": samples[0]["requests"],
                                                      "full_bundle": samples[0]["full_bundle"],

@@ -3,7 +3,9 @@ installed here if missing).
 
 Cold start: process start to the first page answered, the app against a bare Dash app with one graph,
 median of interleaved runs.  Load: wrk with 50 connections against one embed, one filtered CSV and one
-static asset of the same server (the baseline), brotli asked for as a browser does.
+static asset of the same server (the baseline), brotli asked for as a browser does; in rounds (each round
+every route once, the baseline first), so a route and its baseline are measured minutes apart at most, and
+each figure is the median over the rounds (a ratio: the median of each round's ratio).
 """
 
 from __future__ import annotations
@@ -63,23 +65,33 @@ def _wrk(wrk: str, url: str, seconds: int, connections: int) -> dict:
     return {"rps": round(rps), "p50_ms": round(ms("50%"), 1), "p99_ms": round(ms("99%"), 1), "errors": errors}
 
 
-def load(seconds: int = 10, connections: int = 50) -> dict:
+def load(seconds: int = 5, connections: int = 50, rounds: int = 3) -> dict:
     wrk = ensure_wrk()
-    results = {}
+    runs: dict[str, list[dict]] = {name: [] for name in LOAD_ROUTES}
     with servers.gunicorn() as (url, _started, _process):
         servers.wait_for(url + "/healthz", timeout=120)
         with urllib.request.urlopen(url + "/embed/trends") as response:
             asset = re.search(r'src="(/_static/[0-9a-f]+/chart-tools\.js)"', response.read().decode())[1]
-        for name, path in LOAD_ROUTES.items():
-            target = url + (path or asset)
+        targets = {name: url + (path or asset) for name, path in LOAD_ROUTES.items()}
+        for target in targets.values():
             # Warm: the first request to each worker builds its reply (a map embed takes ~0.3 s, which 50
             # connections queued behind it would show as the p99); a few requests reach every worker.
             for _ in range(WARM_REQUESTS):
                 urllib.request.urlopen(target).read()
-            results[name] = _wrk(wrk, target, seconds, connections)
-    base = results["static asset"]["rps"]
-    for row in results.values():
-        row["x_static"] = round(row["rps"] / base, 2)
+        for _ in range(rounds):
+            for name, target in targets.items():
+                runs[name].append(_wrk(wrk, target, seconds, connections))
+    base = runs["static asset"]
+    results = {}
+    for name, samples in runs.items():
+        results[name] = {
+            "rps": round(statistics.median(r["rps"] for r in samples)),
+            "p50_ms": round(statistics.median(r["p50_ms"] for r in samples), 1),
+            "p99_ms": max(r["p99_ms"] for r in samples),  # the worst round's
+            "errors": sum(r["errors"] for r in samples),
+            "x_static": round(statistics.median(r["rps"] / b["rps"] for r, b in zip(samples, base)), 2),
+            "rounds": [r["rps"] for r in samples],
+        }
     return results
 
 

@@ -48,6 +48,8 @@ def language(requested=None) -> str:
 
 def remember_language(response: flask.Response) -> flask.Response:
     """A page asked for with ``?lang=`` keeps that language for the rest of the visit."""
+    if b"lang=" not in flask.request.query_string:
+        return response  # most requests (assets, CSVs, callbacks) name no language: nothing to parse
     asked = flask.request.args.get("lang")
     if asked in i18n.LANGUAGES and flask.request.cookies.get(LANG_COOKIE) != asked:
         response.set_cookie(LANG_COOKIE, asked, samesite="Lax", httponly=True)

@@ -203,6 +203,30 @@ def test_page_loads_with_title_and_sources(page, app_url, path):
     screenshot(page, name)
 
 
+# Counts, in every frame, the charts that have traces drawn (requestAnimationFrame runs before each paint).
+COUNT_DRAWN_PER_FRAME = """(() => {
+    window.__kzDrawnPerFrame = [];
+    const count = () => document.querySelectorAll('.js-plotly-plot').length
+        && [...document.querySelectorAll('.js-plotly-plot')].filter(gd => gd.querySelector('.trace')).length;
+    const frame = () => { window.__kzDrawnPerFrame.push(count() || 0); requestAnimationFrame(frame); };
+    requestAnimationFrame(frame);
+})();"""
+
+
+def test_charts_filled_by_one_reply_appear_one_per_frame(page, app_url):
+    # The EAEU page's callback fills four charts at once; chart-tools.js draws them one per frame, so the
+    # first is on screen after its own draw rather than after all four.  Drawn all in one task (as
+    # dcc.Graph alone does), the count would jump from 0 to 4 between two frames.
+    page.add_init_script(COUNT_DRAWN_PER_FRAME)
+    page.goto(app_url + "/eaeu")
+    wait_until(page, "() => [...document.querySelectorAll('.js-plotly-plot')].filter(gd => gd.querySelector('.trace'))"
+                     ".length >= 4")
+    counts = page.evaluate("() => window.__kzDrawnPerFrame")
+    steps = [b - a for a, b in zip(counts, counts[1:]) if b != a]
+    assert max(counts) >= 4 and steps and max(steps) == 1, counts
+    assert page.evaluate("() => window.Plotly.react.__kzOnePerFrame === true")
+
+
 # --- 2. the map draws countries from the app's own topojson ---------------------------------------------------
 
 def test_destinations_map_draws_countries_offline(page, app_url):
