@@ -4,6 +4,7 @@
      and a title too long for a phone is set smaller;
    - "Download PNG" exports the chart with its source line under it, so an image carries its source;
    - a theme patch (the dark colours of an embed with theme=auto) is applied before the chart is drawn;
+   - a page's first view (the server's drawing of its first chart) goes once the page has drawn its own;
    - charts are drawn one per frame: a page's callback fills its charts in one reply (the EAEU page: four),
      and dcc.Graph calls Plotly.react for each in the same task, so the first chart would show only once the
      last is drawn (~100 ms each); now the first is on screen after its own draw, the others follow. */
@@ -19,7 +20,8 @@
 
   // The box a chart fills (Dash's graph wrapper, or the embed's #chart): its height is what we adjust.
   function box(gd) {
-    if (gd.id === "chart") { return gd; }  // an embed: the chart is drawn into its box itself
+    // An embed, or a page's first view: the chart is drawn into its box itself.
+    if (gd.id === "chart" || gd.id === "kz-first-view-chart") { return gd; }
     return gd.closest(".dash-graph") || gd.parentElement;
   }
 
@@ -193,6 +195,16 @@
     return figure;
   }
 
+  // A page's first view (first_view.py: its first chart, drawn from the page's HTML before Dash started)
+  // goes once the page has drawn a chart of its own under it, or after 15 s whatever happened.
+  function dropFirstView() {
+    var view = document.getElementById("kz-first-view");
+    if (!view) { return; }
+    var gd = view.querySelector(".js-plotly-plot");
+    if (gd && window.Plotly) { window.Plotly.purge(gd); }
+    view.remove();
+  }
+
   // One Plotly.react per frame.  The first call of a frame draws at once; later ones wait for the frames
   // after it (a requestAnimationFrame, then a task, so the browser paints in between), in call order, each
   // resolving with what Plotly.react resolves with.  A chart taken off the page meanwhile is not drawn.
@@ -215,7 +227,14 @@
     function draw(gd, args) {
       drewThisFrame = true;
       nextFrame();
-      return react.apply(Plotly, args);
+      var drawn = react.apply(Plotly, args);
+      if (gd instanceof Element && gd.closest("#react-entry-point")) {
+        Promise.resolve(drawn).then(function () {
+          // dcc.Graph draws an empty figure before its callback answers: the layer waits for real traces.
+          if (gd.data && gd.data.length) { dropFirstView(); }
+        }, dropFirstView);
+      }
+      return drawn;
     }
 
     var wrapped = function (gd) {
@@ -237,5 +256,5 @@
   }
   drawOnePerFrame(window.Plotly);
 
-  window.kzCharts = {fit: fit, fitAll: fitAll, png: png, patch: patch, MIN_PLOT: MIN_PLOT};
+  window.kzCharts = {fit: fit, fitAll: fitAll, png: png, patch: patch, dropFirstView: dropFirstView, MIN_PLOT: MIN_PLOT};
 })();

@@ -25,9 +25,14 @@ def machine() -> str:
 
 
 def _dash_floor(t: dict) -> str:
+    """A page's row: whether its first view drew the chart, when its own (Dash's) chart followed, and the
+    Dash floor."""
     if "dash_floor_ms" not in t:
         return ""
-    return f" (bare Dash, figure in its layout: {t['dash_floor_ms']} ms = {t['dash_floor_ratio']}×)"
+    own = ""
+    if t.get("own_ms") is not None:
+        own = (f"; first view in {t.get('first_view', 0)} of its loads; the page's own chart at {t['own_ms']} ms")
+    return f"{own} (bare Dash, figure in its layout: {t['dash_floor_ms']} ms = {t['dash_floor_ratio']}×)"
 
 
 def budgets(r: dict) -> list[tuple[str, str, str, bool]]:

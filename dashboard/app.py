@@ -10,14 +10,16 @@ import flask
 from dash import Dash
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import components, compression, context, routes, settings, shared_cache, shell, static_files, warm_up
+from dashboard import (components, compression, context, first_view, routes, settings, shared_cache, shell, static_files,
+                       warm_up)
 from dashboard.i18n import _
 from dashboard.pages import PAGES
 from dashboard.snapshots import Store
 
 
 class DashboardApp(Dash):
-    """Dash, with the index HTML in the reader's language (``<html lang>``, the title, plotly's locale)."""
+    """Dash, with the index HTML in the reader's language (``<html lang>``, the title, plotly's locale) and
+    the page's first chart drawn before Dash starts (``first_view``)."""
 
     def interpolate_index(self, **kwargs):
         lang = context.language(flask.request.args.get("lang"))
@@ -25,8 +27,9 @@ class DashboardApp(Dash):
         # Our own 161-byte icon at a hashed address (Dash's default is 15 kB, revalidated every visit).
         icon = static_files.of(self.server).url("favicon.ico")
         kwargs["favicon"] = f'<link rel="icon" type="image/x-icon" href="{icon}">'
-        return shell.index_html(super().interpolate_index(**kwargs), lang, static_files.of(self.server),
-                                flask.request.path)
+        static = static_files.of(self.server)
+        page = shell.index_html(super().interpolate_index(**kwargs), lang, static, flask.request.path)
+        return first_view.add(page, flask.request.path, lang, static)
 
     def _setup_plotlyjs(self):
         # Dash would add the full plotly.js (4.8 MB) to every page; the pages load our partial bundle
@@ -60,6 +63,7 @@ def create_app(data_dir: Path | str | None = None, assets_dir: Path | str | None
     context.install(server, Store(Path(data_dir or settings.data_dir())))
     server.register_blueprint(routes.blueprint)
     warm_up.install(server)
+    first_view.install(server)
     hops = int(settings.get("KZ_TRUSTED_PROXIES"))
     if hops:
         # Behind a TLS-terminating proxy: take scheme, host and port from the hops we trust, so embed

@@ -1,7 +1,9 @@
 """The snapshot a request reads: taken once when the request starts, so a response never mixes two.
 
 ``create_app`` keeps the app's :class:`~dashboard.snapshots.Store` in the Flask app's extensions and
-``pin`` runs before every request (pages, Dash callbacks, embeds, downloads alike).
+``pin`` runs before every request (pages, Dash callbacks, embeds, downloads alike).  It pins the snapshot's
+id; the tables are loaded when the request first asks for them, so a request that reads no data (the index
+page) never loads them, nor imports pandas (the bench's cold start).
 """
 
 from __future__ import annotations
@@ -27,13 +29,20 @@ def store() -> Store:
 
 
 def pin() -> None:
-    flask.g.kz_snapshot = store().current()
+    flask.g.kz_snapshot_id = store().current_id()
+
+
+def snapshot_id() -> str:
+    """The id of the snapshot pinned for the current request (pinned now if the request started without one)."""
+    if "kz_snapshot_id" not in flask.g:
+        pin()
+    return flask.g.kz_snapshot_id
 
 
 def snapshot() -> Snapshot:
-    """The snapshot pinned for the current request (pinned now if the request started without one)."""
+    """The snapshot pinned for the current request, loaded on first use (the store keeps it loaded)."""
     if "kz_snapshot" not in flask.g:
-        pin()
+        flask.g.kz_snapshot = store().get(snapshot_id())
     return flask.g.kz_snapshot
 
 

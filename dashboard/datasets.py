@@ -7,14 +7,15 @@ from their provenance.  Every row carries its source and status; nothing is fill
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable
 
 from dashboard.countries import EAEU, country_name
 from dashboard.i18n import N_
 from dashboard.provenance import Provenance
 from dashboard.snapshots import Snapshot
+
+if TYPE_CHECKING:
+    import pandas as pd  # in the functions that use it: the app starts without pandas (see snapshots)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ def _per_1000(values: pd.Series, population: pd.Series) -> pd.Series:
 
 def build_kz_migration(snap: Snapshot) -> pd.DataFrame:
     """Emigrants, immigrants (BNS releases) and net migration (BNS dynamic table, then releases)."""
+    import pandas as pd
+
     prov_rel, prov_net = snap.provenance["bns_releases"], snap.provenance["bns_net_migration"]
     rel = snap.frames["bns_releases"]
     rel = rel[rel["preferred"]]
@@ -82,6 +85,8 @@ _WDI_MEASURES = {"SM.POP.NETM": "net_migration", "SP.POP.TOTL": "population", "S
 
 def build_eaeu(snap: Snapshot) -> pd.DataFrame:
     """World Bank indicators for the five members, net migration per 1,000, emigrant stock share (UN DESA)."""
+    import pandas as pd
+
     wb = snap.provenance["wdi"].short
     wdi = snap.frames["wdi"]
     wdi = wdi[wdi["iso3"].isin(EAEU)]

@@ -10,12 +10,14 @@ import io
 import json
 import re
 import zipfile
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from dashboard import datasets, explorer_filters, formatting, urlstate
 from dashboard.i18n import LANGUAGES, _
 from dashboard.snapshots import Snapshot
+
+if TYPE_CHECKING:
+    import pandas as pd  # in the functions that use it: the app starts without pandas (see snapshots)
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -40,6 +42,8 @@ def filtered(name: str, values: dict, snap: Snapshot) -> pd.DataFrame:
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells that a spreadsheet would run as formulas with a quote; numbers stay numbers."""
+    import pandas as pd
+
     out = df.copy()
     for col in out.columns:
         if pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object:
@@ -61,6 +65,8 @@ def csv_bytes(df: pd.DataFrame, *, bom: bool = False) -> bytes:
 
 
 def _dtype_name(series: pd.Series) -> str:
+    import pandas as pd
+
     if pd.api.types.is_bool_dtype(series):
         return "boolean"
     if pd.api.types.is_integer_dtype(series):

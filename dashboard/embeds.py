@@ -225,11 +225,11 @@ def page_html(chart: Chart, values: Mapping, snap: Snapshot, current: Snapshot, 
         hidden=hidden_fields(chart, values, lang) if form else [], source=source, events=meta.get("events") or [],
         data_url=links.data_url, get_data=_("Get the data", lang),
         page_url=links.page_url, open_full=_("Open the full chart", lang),
-        bake=_script_json(links.bake) if links.bake else None, bake_js=static.url("bake.js") if links.bake else None,
+        bake=script_json(links.bake) if links.bake else None, bake_js=static.url("bake.js") if links.bake else None,
         bake_notice=_("This static copy of the chart has no view for some settings in its address; it shows the "
                       "nearest view it has.", lang),
         png=_("Download PNG", lang), png_name=chart.id.replace("/", "-"),
-        figure_json=_script_json(shown), dark_patch=_script_json(themes.patch(light, dark)
+        figure_json=script_json(shown), dark_patch=script_json(themes.patch(light, dark)
                                                                  if values["theme"] == "auto" else []),
         height=height, topojson=static.folder_url("topojson/world_110m.json"),
         plotly_js=static.url("plotly-kz.js"),
@@ -237,7 +237,7 @@ def page_html(chart: Chart, values: Mapping, snap: Snapshot, current: Snapshot, 
         locale_js=static.url(locale) if locale else None)
 
 
-def _script_json(value) -> jinja2.utils.markupsafe.Markup:
+def script_json(value) -> jinja2.utils.markupsafe.Markup:
     # Inside <script>, "<" can only occur in JSON strings, where \u003c is the same character.
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_plain)
     return jinja2.utils.markupsafe.Markup(text.replace("<", "\\u003c").replace(">", "\\u003e")

@@ -15,13 +15,14 @@ parameter itself excluded) and ``apply(df, dataset, values)`` is a pure filter.
 from __future__ import annotations
 
 import functools
-from typing import Any, Mapping
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Mapping
 
 from dashboard import datasets
 from dashboard.countries import EAEU, GROUPS
 from dashboard.urlstate import Param
+
+if TYPE_CHECKING:
+    import pandas as pd  # annotations only: the app starts without pandas (see snapshots)
 
 # Bounds a ``years`` value may take: World Bank WDI series start in 1960; nothing is dated after 2030.
 FIRST_YEAR, LAST_YEAR = 1960, 2030

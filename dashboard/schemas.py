@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd  # annotations only: the app starts without pandas (see snapshots)
 
 PERIOD_TYPES = ("year", "half-year", "quarter", "nine-months")
 STATUSES = ("final", "preliminary", "rounded")

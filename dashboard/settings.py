@@ -29,6 +29,9 @@ SETTINGS = (
     Setting("KZ_WARM_UP", "1", "Build the pages' chart replies for every bounded control state in the background, "
             "once per snapshot and process, from the first request on (0: off; each state is then built by its "
             "first reader)."),
+    Setting("KZ_FIRST_VIEW", "1", "Draw each page's first chart from its HTML before Dash starts, once the view is "
+            "built (the warm-up builds the pages' defaults; another address's view is built in the background "
+            "for its next reader). 0: off, the pages as Dash renders them."),
     Setting("KZ_TRUSTED_PROXIES", "0", "How many reverse proxies in front of the app to trust for X-Forwarded-Proto, "
             "-Host, -Port and -Prefix (0: none; 1 behind one TLS-terminating proxy)."),
 )

@@ -12,6 +12,11 @@ provenance, then switches ``CURRENT`` with one ``os.replace``.  Earlier folders 
 with ``?as_of=`` keeps showing what an article was published with.  A request takes one
 :class:`Snapshot` at its start and reads only that object, so a response never mixes two snapshots; the
 caches derived from a snapshot (datasets, verdicts, figures, pages) live on the object and die with it.
+
+pandas (~0.3 s to import with numpy) is imported when the first snapshot is loaded, not with this module:
+the app starts and answers its index page without it (the bench's cold start), and the warm-up thread
+the first request starts loads it then.  The modules between here and the pages import pandas the same
+way, for annotations only or in the functions that build frames (tests/test_cold_start_imports.py).
 """
 
 from __future__ import annotations
@@ -27,13 +32,14 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Hashable, Mapping
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Mapping
 
 from dashboard import provenance as prov_mod
 from dashboard import schemas
 from dashboard.provenance import Provenance, ProvenanceError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TABLES = tuple(schemas.TABLES)
 POINTER = "CURRENT"
@@ -127,7 +133,7 @@ CACHE_SIZES = {"dataset": 32, "verdicts": 16, "figure": 512, "page": 256, "embed
                # A body lives while an address keeps it, so "http" bounds the memory: 512 bodies, at most
                # ~40 MB of map embeds (identity, brotli and gzip) per process however junky the addresses.
                "http": 512, "encoded": 256,
-               "misc": 64, "warm-up": 1}
+               "misc": 64}
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,6 +167,8 @@ class Snapshot:
 
 def read_table(path: Path, name: str) -> pd.DataFrame:
     """Read one snapshot CSV and cast it to its contract (no validation)."""
+    import pandas as pd
+
     # keep_default_na=False + na_values=[""]: a country code "NA" (Namibia) must not turn into a gap.
     df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
     return schemas.coerce(df, name)
@@ -180,6 +188,8 @@ def _checked_provenance(data_path: Path) -> Provenance:
 
 def load(directory: Path) -> Snapshot:
     """Read and validate every table of a snapshot folder; :class:`SnapshotError` names a damaged file."""
+    import pandas as pd
+
     directory = Path(directory)
     frames, provs = {}, {}
     try:
@@ -240,6 +250,11 @@ class Store:
             while len(self._loaded) > self._keep:
                 self._loaded.popitem(last=False)
         return snap
+
+    def loaded(self, snapshot_id: str) -> Snapshot | None:
+        """The snapshot if this process has loaded it already, else None (never reads a file)."""
+        with self._lock:
+            return self._loaded.get(snapshot_id)
 
     def current(self) -> Snapshot:
         """The snapshot the pointer names now (one small file read; the tables are loaded once)."""

@@ -1,5 +1,6 @@
 """The pages' chart callbacks built for every bounded state once per snapshot, in the background, so the
 first reader to pick a map year, a destination or a set of EAEU countries gets a reply already built.
+The steps others add (``add_step``: the pages' first views, ``first_view``) run before the replies.
 
 Building a chart reply takes 50-300 ms (most of it plotly's property validation); serving a built one
 from the memo (``replies``) takes 1-2 ms.  A control is *bounded* when it has a short list of options:
@@ -33,8 +34,11 @@ import flask
 
 from dashboard import callback_bodies, context, settings
 from dashboard import i18n
+from dashboard.snapshots import Memo
 
 LOG = logging.getLogger(__name__)
+EXTENSION = "kz-warm-up"  # the app's warm-ups: snapshot id -> Progress
+STEPS = "kz-warm-up-steps"  # what a warm-up builds before the replies: [(name, step(snapshot) -> count)]
 PAGES = ("/destinations", "/trends", "/eaeu")  # the pages whose chart callbacks are memoised
 THEMES = ("light", "dark")  # what the theme store holds once the browser has read prefers-color-scheme
 LANGUAGES = i18n.LANGUAGES
@@ -51,6 +55,7 @@ class Progress:
 
     snapshot: str
     process: int = field(default_factory=os.getpid)
+    steps: dict = field(default_factory=dict)  # what the steps before the replies built: name -> how many
     states: int = 0
     failed: int = 0
     seconds: float = 0.0
@@ -59,7 +64,8 @@ class Progress:
     _started: float = field(default_factory=time.perf_counter, repr=False)
 
     def status(self) -> dict:
-        return {"snapshot": self.snapshot, "process": self.process, "states": self.states, "failed": self.failed,
+        return {"snapshot": self.snapshot, "process": self.process, "steps": dict(self.steps),
+                "states": self.states, "failed": self.failed,
                 "seconds": round(self.seconds, 1), "done": self.done, "stopped": self.stopped}
 
 
@@ -68,7 +74,17 @@ def enabled() -> bool:
 
 
 def install(server: flask.Flask) -> None:
+    # Kept by snapshot id, not on the snapshot: starting the thread loads no data, so the first request
+    # (the index page) is answered without pandas; the thread's first request imports it and loads the tables.
+    server.extensions[EXTENSION] = Memo(4)
+    server.extensions.setdefault(STEPS, [])
     server.before_request(start)
+
+
+def add_step(server: flask.Flask, name: str, step) -> None:
+    """``step(snapshot)`` runs first in every warm-up of this app (the pages' first views); it returns how
+    many things it built (shown on /healthz)."""
+    server.extensions.setdefault(STEPS, []).append((name, step))
 
 
 def start() -> None:
@@ -76,15 +92,14 @@ def start() -> None:
     request of the snapshot costs one lookup)."""
     if not enabled() or progress() is not None:
         return
-    snap = context.snapshot()
+    snapshot_id = context.snapshot_id()
     server = flask.current_app._get_current_object()
-    snap.caches["warm-up"].get(snap.id, lambda: _spawn(server, snap.id))
+    server.extensions[EXTENSION].get(snapshot_id, lambda: _spawn(server, snapshot_id))
 
 
 def progress() -> Progress | None:
     """This process's warm-up of the request's snapshot (None if it has not started)."""
-    snap = context.snapshot()
-    return snap.caches["warm-up"].peek(snap.id)
+    return flask.current_app.extensions[EXTENSION].peek(context.snapshot_id())
 
 
 def _spawn(server: flask.Flask, snapshot_id: str) -> Progress:
@@ -102,10 +117,13 @@ def warm(server: flask.Flask) -> Progress:
 
 
 def run(server: flask.Flask, found: Progress) -> Progress:
-    """Post every bounded state's body to the app; stops if another snapshot becomes current."""
+    """Run the steps (the pages' first views), then post every bounded state's body to the app; stops if
+    another snapshot becomes current."""
     client = server.test_client()
     store = server.extensions[context.EXTENSION]
     try:
+        for name, step in server.extensions[STEPS]:
+            found.steps[name] = step(store.get(found.snapshot))
         for body in ordered(bodies(client)):
             if store.current_id() != found.snapshot:
                 found.stopped = "a newer snapshot became current"

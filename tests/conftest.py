@@ -23,6 +23,10 @@ FIXTURE_DATA = FIXTURES / "snapshot"
 # The background warm-up (dashboard/warm_up.py) is off for the tests and the servers they start (its CPU
 # would make every timing-sensitive browser test slower); tests/test_warm_up.py turns it on where it is tested.
 os.environ["KZ_WARM_UP"] = "0"
+# The pages' first views (dashboard/first_view.py) likewise: a page's second load would otherwise find its
+# chart drawn in a layer over the page, which the tests of the pages' own charts must not take for theirs;
+# tests/browser/test_first_view.py turns them on.
+os.environ["KZ_FIRST_VIEW"] = "0"
 
 
 @pytest.fixture(autouse=True)

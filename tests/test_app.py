@@ -116,10 +116,11 @@ LAYERS = [
     {"dashboard.datasets", "dashboard.refresh"},
     {"dashboard.explorer_filters", "dashboard.claims"},
     {"dashboard.views"},
-    {"dashboard.downloads", "dashboard.embeds", "dashboard.catalogue", "dashboard.schema_export"},
+    {"dashboard.downloads", "dashboard.embeds", "dashboard.catalogue", "dashboard.schema_export",
+     "dashboard.static_render"},
     {"dashboard.context", "dashboard.components", "dashboard.routes", "dashboard.compression", "dashboard.replies",
      "dashboard.bake", "dashboard.callback_bodies", "dashboard.warm_up"},
-    {"dashboard.pages", "dashboard.shell"},
+    {"dashboard.pages", "dashboard.shell", "dashboard.first_view"},
     {"dashboard.app", "dashboard.cli", "dashboard.gunicorn_config"},
     {"dashboard.reference"},
 ]

@@ -8,9 +8,8 @@ each revision in its own trace and the BNS flows (a different definition) in the
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -19,6 +18,9 @@ from dashboard.countries import GROUPS, country_name
 from dashboard.figures.common import STATUS_SYMBOLS, base_layout, no_data, status_label
 from dashboard.figures.theme import LIGHT, TRANSPARENT
 from dashboard.i18n import _
+
+if TYPE_CHECKING:
+    import pandas as pd  # in the functions that use it: the app starts without pandas (see snapshots)
 
 ORIGIN = "KAZ"
 REVISION_STYLE = {2020: {"color": LIGHT.revision_2020, "dash": "solid", "symbol": "circle"},
@@ -47,6 +49,8 @@ def stock_rows(frame: pd.DataFrame, *, revision: int, year: int) -> pd.DataFrame
 def flow_rows(frame: pd.DataFrame, *, period: str) -> pd.DataFrame:
     """Country rows of one published period (CIS / NON-CIS group rows left out), with their share
     of the period's total over the listed countries, largest first."""
+    import pandas as pd
+
     rows = frame[(frame["period"] == period) & ~frame["destination"].isin(list(GROUPS)) & frame["value"].notna()].copy()
     total = rows["value"].astype("Float64").sum()
     rows["share_listed_pct"] = (rows["value"].astype("Float64") * 100 / total).round(3) if total else pd.NA
@@ -77,6 +81,8 @@ def top_bar(frame: pd.DataFrame, *, exclude: Iterable[str] = (), top: int = 15, 
     ``frame`` holds ONE revision and year (migrant-stock) or ONE period (kz-destinations); group rows
     (CIS / NON-CIS) are dropped; ``exclude`` removes countries (e.g. RUS) so the long tail is readable.
     """
+    import pandas as pd
+
     for column in ("revision", "year", "period"):
         _one(frame, column, "top_bar")
     exclude = tuple(exclude)
@@ -121,6 +127,8 @@ def country_series(stock: pd.DataFrame, flows: pd.DataFrame | None, iso3: str, *
     The flows panel lists periods down the side (latest on top), so a nine-month or half-year figure
     never sits on a calendar-year axis next to whole years.
     """
+    import pandas as pd
+
     name = country_name(iso3, lang)
     mine = stock[stock["destination"] == iso3]
     flow = flow_rows_for(flows, iso3) if flows is not None else pd.DataFrame()
@@ -199,6 +207,8 @@ def country_series(stock: pd.DataFrame, flows: pd.DataFrame | None, iso3: str, *
 
 def flow_rows_for(flows: pd.DataFrame, iso3: str) -> pd.DataFrame:
     """BNS rows for one destination country (group rows never match a country)."""
+    import pandas as pd
+
     if flows is None or flows.empty:
         return pd.DataFrame(columns=["period", "value", "status"])
     return flows[(flows["destination"] == iso3) & flows["value"].notna()].reset_index(drop=True)

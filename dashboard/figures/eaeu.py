@@ -7,9 +7,8 @@ trace; partial EEC periods (quarter, half-year, nine months) are labelled as par
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -18,6 +17,9 @@ from dashboard.countries import EAEU, country_name
 from dashboard.figures.common import COUNTRY_COLOURS, base_layout, no_data
 from dashboard.figures.theme import LIGHT
 from dashboard.i18n import _
+
+if TYPE_CHECKING:
+    import pandas as pd  # in the functions that use it: the app starts without pandas (see snapshots)
 
 MEASURES = ("absolute", "per1000")
 NET_MEASURE = {"absolute": "net_migration", "per1000": "net_migration_per_1000"}
@@ -65,6 +67,8 @@ def _line(x: Sequence[int], y: Sequence, iso3: str, lang: str, hover: str) -> go
 
 def _series(rows: pd.DataFrame, grid: Sequence[int]) -> list:
     """Values on the year grid; a year without a value is ``None`` so plotly breaks the line there."""
+    import pandas as pd
+
     by_year = {int(y): v for y, v in zip(rows["year"], rows["value"]) if pd.notna(v)}
     return [float(by_year[y]) if y in by_year else None for y in grid]
 
@@ -184,6 +188,8 @@ def eec_figure(df: pd.DataFrame, *, countries: Sequence[str], years: tuple[int, 
     there, and those bars are centred on the period.  Bars carry a short value label because Russia's
     figures dwarf the others.
     """
+    import pandas as pd
+
     title = _("EEC: departures, arrivals, net", lang)
     rows = df[df["year"].between(years[0], years[1]) & df["iso3"].isin(list(countries))]
     rows = rows.dropna(subset=["value"])

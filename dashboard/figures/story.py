@@ -17,9 +17,8 @@ Figures carry ``layout.meta["source"]`` (the derived source line) and ``layout.m
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, periods
@@ -27,6 +26,9 @@ from dashboard.countries import country_name
 from dashboard.figures.common import base_layout, no_data, status_label
 from dashboard.figures.theme import LIGHT, TRANSPARENT
 from dashboard.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    import pandas as pd  # in the functions that use it: the app starts without pandas (see snapshots)
 
 SMALL_HEIGHT = 330
 STRIP_HEIGHT = 250
@@ -103,6 +105,8 @@ def range_figure(rows: pd.DataFrame, *, low: float, high: float, label: str, tit
     outcome (inside | outside | borderline | no data), as the verdict decided it.  One marker trace per
     outcome (symbol + colour); hollow markers for preliminary and rounded figures.
     """
+    import pandas as pd
+
     fig = _start(title, source, "range", SMALL_HEIGHT, lang)
     fig.update_layout(margin={"l": 52})
     rows = rows.sort_values("year")

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import math
 import textwrap
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, periods
@@ -20,6 +19,9 @@ from dashboard.events import Event
 from dashboard.figures.common import MEASURE_COLOURS, STATUS_SYMBOLS, layout_dict, status_label
 from dashboard.figures.theme import LIGHT
 from dashboard.i18n import _
+
+if TYPE_CHECKING:
+    import pandas as pd  # in the functions that use it: the app starts without pandas (see snapshots)
 
 MEASURES = ("emigrants", "immigrants", "net")
 _LEVELS = 2  # event numbers are staggered over two rows so close events never overprint
@@ -175,6 +177,8 @@ def migration_lines(frame: pd.DataFrame, *, measures: Sequence[str], per_1000: b
     ``bands``: (low, high, label) of claimed ranges shaded behind the lines (:func:`band_shape`).
     Markers of preliminary and rounded values use ``STATUS_SYMBOLS`` and say so on hover.
     """
+    import pandas as pd
+
     first, last = years or year_span(frame)
     axis_years = list(range(first, last + 1))
     column = "per_1000" if per_1000 else "value"

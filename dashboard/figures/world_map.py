@@ -8,9 +8,8 @@ app's own topojson (``config.topojsonURL``), never a CDN; the map never zooms to
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, periods
@@ -19,6 +18,9 @@ from dashboard.figures.common import base_layout
 from dashboard.figures.theme import LIGHT, TRANSPARENT
 from dashboard.figures.destinations import ORIGIN, flow_rows, stock_rows, value_with_status
 from dashboard.i18n import _
+
+if TYPE_CHECKING:
+    import pandas as pd  # in the functions that use it: the app starts without pandas (see snapshots)
 
 # Classes of a count, by powers of ten: the convention for counts this skewed (Russia has millions,
 # Brazil thirty), so a class says "tens" or "millions" and no one reads 30 people as a real destination.
@@ -56,6 +58,8 @@ def _classed_scale() -> list[list]:
 
 def _great_circle(start: tuple[float, float], end: tuple[float, float], steps: int = 24):
     """Points along the shortest path between two (lon, lat) points, so the whole line answers hover."""
+    import numpy as np
+
     def vec(lon, lat):
         lon, lat = math.radians(lon), math.radians(lat)
         return np.array([math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)])
@@ -73,6 +77,8 @@ def _great_circle(start: tuple[float, float], end: tuple[float, float], steps: i
 
 
 def _centroid(centroids, iso3: str):
+    import pandas as pd
+
     if isinstance(centroids, pd.DataFrame):
         if iso3 not in centroids.index:
             return None

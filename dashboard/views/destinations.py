@@ -6,9 +6,8 @@ all read this module, so a copied link, an embed and a download show the same vi
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import datasets, formatting, geo, periods, provenance, urlstate
@@ -17,6 +16,9 @@ from dashboard.figures import destinations as figs
 from dashboard.figures import world_map
 from dashboard.i18n import N_, _, ngettext
 from dashboard.snapshots import Snapshot
+
+if TYPE_CHECKING:
+    import pandas as pd  # annotations only: the app starts without pandas (see snapshots)
 
 PATH = "/destinations"
 BAR_TOP = 15

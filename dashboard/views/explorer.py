@@ -3,15 +3,16 @@ filters them, so the rows on screen are the rows of the Download CSV link."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Mapping
 
 from dashboard import datasets, explorer_filters, formatting, provenance, urlstate
 from dashboard.countries import country_name
 from dashboard.i18n import _, ngettext
 from dashboard.snapshots import Snapshot
 from dashboard.views import explorer_labels
+
+if TYPE_CHECKING:
+    import pandas as pd  # in the functions that use it: the app starts without pandas (see snapshots)
 
 PATH = "/data"
 PAGE_SIZE = 25
@@ -90,6 +91,8 @@ NOT_QUANTITIES = ("year", "revision")  # codes, not quantities: 2020, never "2,0
 def columns(df: pd.DataFrame, name: str, lang: str = "en") -> list[dict]:
     """Column specs: numeric columns sort as numbers; quantities show thousands separators (values unchanged);
     every header's tooltip is the dataset's description of the column."""
+    import pandas as pd
+
     described = datasets.DATASETS[name].columns
     out = []
     for col in df.columns:

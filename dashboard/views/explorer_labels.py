@@ -9,12 +9,15 @@ from the English name column, which is the data's own spelling.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from dashboard import periods
 from dashboard.countries import country_name
 from dashboard.figures.common import status_label
 from dashboard.i18n import N_, _
+
+if TYPE_CHECKING:
+    import pandas as pd  # annotations only: the app starts without pandas (see snapshots)
 
 # measure codes of every dataset; one message per code
 MEASURES = {

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, Union
 
-import pandas as pd
 import plotly.graph_objects as go
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StringConstraints
 
@@ -19,6 +18,7 @@ from dashboard import datasets, provenance
 from dashboard.claims.verdicts import Verdict
 
 if TYPE_CHECKING:  # the ledger imports the rules, never the other way round
+    import pandas as pd  # in the functions that use it: the app starts without pandas (see snapshots)
     from dashboard.claims.ledger import Claim, Query
     from dashboard.snapshots import Snapshot
 
@@ -94,6 +94,8 @@ def span(frame: pd.DataFrame, query: Query) -> tuple[int, int]:
 
 def rows_frame(verdict: Verdict) -> pd.DataFrame:
     """A verdict's rows as a frame (the columns of :class:`Row`), for the chart functions."""
+    import pandas as pd
+
     return pd.DataFrame([asdict(r) for r in verdict.details])
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Literal
 
-import pandas as pd
 import plotly.graph_objects as go
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -20,6 +19,7 @@ from dashboard.i18n import N_, _, ngettext
 from dashboard.snapshots import Snapshot
 
 if TYPE_CHECKING:
+    import pandas as pd  # annotations only: the app starts without pandas (see snapshots)
     from dashboard.claims.ledger import Claim
 
 _MODEL_LABEL = N_("the World Bank/UN model estimate of net migration")

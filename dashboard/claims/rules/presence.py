@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, Sequence
 
-import pandas as pd
 import plotly.graph_objects as go
 from pydantic import Field
 
@@ -23,6 +22,7 @@ from dashboard.i18n import _
 from dashboard.snapshots import Snapshot
 
 if TYPE_CHECKING:
+    import pandas as pd  # annotations only: the app starts without pandas (see snapshots)
     from dashboard.claims.ledger import Claim
 
 TOP = 5  # largest destinations shown beside the claim's countries, for scale

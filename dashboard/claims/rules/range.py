@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, Sequence
 
-import pandas as pd
 import plotly.graph_objects as go
 from pydantic import model_validator
 
@@ -20,6 +19,7 @@ from dashboard.i18n import N_, _
 from dashboard.snapshots import Snapshot
 
 if TYPE_CHECKING:
+    import pandas as pd  # annotations only: the app starts without pandas (see snapshots)
     from dashboard.claims.ledger import Claim
 
 # A figure published rounded ("~30 thousand") is known only to its rounding unit: the largest power of

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Literal, Sequence
 
-import pandas as pd
 import plotly.graph_objects as go
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -21,6 +20,7 @@ from dashboard.i18n import N_, _, ngettext
 from dashboard.snapshots import Snapshot
 
 if TYPE_CHECKING:
+    import pandas as pd  # in the functions that use it: the app starts without pandas (see snapshots)
     from dashboard.claims.ledger import Claim
 
 _MODEL = N_("World Bank/UN model estimate (SM.POP.NETM)")
@@ -44,6 +44,8 @@ def eec_per_1000(eec: pd.DataFrame, eaeu: pd.DataFrame, measure: str = "net") ->
 
 def _ranked(part: pd.DataFrame, series: str, target: str, min_members: int, lang: str) -> list[Row]:
     """One series' periods, chronologically, each ranked among the members with a value there."""
+    import pandas as pd
+
     rows = []
     keys = part[["period", "period_type", "year"]].drop_duplicates()
     keys = keys.assign(_order=keys["period"].map(periods.sort_key)).sort_values("_order")
@@ -152,6 +154,8 @@ class Rule(base.RuleBase):
 
     def frame(self, claim: Claim, snap: Snapshot, lang: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
         """The ranked frame (one series per source, in ledger order) and the datasets it read."""
+        import pandas as pd
+
         q, parts, used = claim.query, [], []
         for src in self.sources:
             if src.dataset == "eaeu":

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
 import plotly.graph_objects as go
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +23,7 @@ from dashboard.i18n import _, ngettext
 from dashboard.snapshots import Snapshot
 
 if TYPE_CHECKING:
+    import pandas as pd  # annotations only: the app starts without pandas (see snapshots)
     from dashboard.claims.ledger import Claim
 
 SHOWN = 6  # destinations drawn at least (the claimed top n and one more)
