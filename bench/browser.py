@@ -43,7 +43,8 @@ DRAWN = """() => { const svg = document.querySelector('.js-plotly-plot .main-svg
 # A page's own chart, drawn by Dash once the first view (dashboard/first_view.py) has given way to it.
 OWN = """() => !document.getElementById('kz-first-view') && !!document.querySelector(
     '#react-entry-point .js-plotly-plot .trace, #react-entry-point .js-plotly-plot .choroplethlocation')"""
-RECOMPRESS_S = 15  # Dash's scripts at brotli 11 in the background: ~5 s of one CPU per worker (compression.py)
+RECOMPRESS_S = 25  # Dash's scripts at brotli 11 in the background: ~5 s of one CPU per worker (compression.py),
+# and the pages' first views (~1 s per worker), with time to spare on a busy machine
 GRID = "() => !!document.querySelector('.ag-row[row-index]')"
 
 STANDALONE = """<!DOCTYPE html><html><head><meta charset="utf-8">

@@ -29,6 +29,7 @@ class DashboardApp(Dash):
         kwargs["favicon"] = f'<link rel="icon" type="image/x-icon" href="{icon}">'
         static = static_files.of(self.server)
         page = shell.index_html(super().interpolate_index(**kwargs), lang, static, flask.request.path)
+        page = shell.with_claim_reviews(page, flask.request.path, lang)
         return first_view.add(page, flask.request.path, lang, static)
 
     def _setup_plotlyjs(self):

@@ -17,10 +17,12 @@ def _refresh(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from dashboard import refresh
+    from dashboard.claims import log
     from dashboard.sources._http import make_session
 
     sources = args.source or list(refresh.SOURCES)
-    outcome = refresh.run(Path(args.data_dir), sources, make_session(), progress=tqdm)
+    # The new snapshot carries the verdicts' log: the current one's, and what the new data changed.
+    outcome = refresh.run(Path(args.data_dir), sources, make_session(), progress=tqdm, derived=log.for_publish)
     if not outcome.ok:
         for source, reason in outcome.failures:
             print(f"refresh failed: {reason}" if reason.startswith(source) else f"refresh failed: {source}: {reason}",
@@ -34,6 +36,7 @@ def _refresh(args: argparse.Namespace) -> int:
 def _amend(args: argparse.Namespace) -> int:
     """A curated table (BNS releases, EEC figures, the claims ledger) corrected by hand, as a new snapshot."""
     from dashboard import provenance, snapshots
+    from dashboard.claims import LedgerError, log
 
     store = snapshots.Store(Path(args.data_dir))
     current = store.current()
@@ -44,8 +47,10 @@ def _amend(args: argparse.Namespace) -> int:
     prov = prov.model_copy(update={"checksum": provenance.checksum_bytes(raw)})
     files = {name: raw, prov_path.name: prov.to_json().encode("utf-8")}
     try:
-        snapshot_id = snapshots.publish(store, current, files, dt.date.today())
-    except snapshots.SnapshotError as exc:
+        # The verdicts' log comes along (an amended ledger or table may turn a verdict); a ledger the claims
+        # cannot be read from is refused here rather than published.
+        snapshot_id = snapshots.publish(store, current, files, dt.date.today(), log.for_publish(current))
+    except (snapshots.SnapshotError, LedgerError) as exc:
         print(f"amend failed: {exc}\nThe snapshot was left unchanged.", file=sys.stderr)
         return 1
     print(f"snapshot {snapshot_id} (from {current.id}, {name} replaced) is now current")

@@ -20,13 +20,13 @@ from typing import Any, Callable, Mapping
 
 import jinja2
 
-from dashboard import alttext, datasets, formatting, provenance, urlstate
+from dashboard import alttext, claim_review, datasets, formatting, provenance, urlstate
 from dashboard.figures import theme as themes
 from dashboard.i18n import N_, _, negotiate, plotly_locale_file
 from dashboard.snapshots import Snapshot, Store
 from dashboard.shared_cache import SharedCache
 from dashboard.static_files import StaticFiles
-from dashboard.views.charts import Chart
+from dashboard.views.charts import CLAIM_PREFIX, Chart
 
 THEMES = ("light", "dark", "auto")
 DATE = r"\d{4}-\d{2}-\d{2}"
@@ -130,13 +130,15 @@ def _pin(values: dict, store: Store, current: Snapshot, lang: str, notices: list
 
 def render(chart: Chart, query: Mapping[str, Any], store: Store, static: StaticFiles,
            shared: SharedCache | None = None,
-           links: Callable[[Chart, Mapping, str], Links] | None = None, current: Snapshot | None = None) -> Rendered:
+           links: Callable[[Chart, Mapping, str], Links] | None = None, current: Snapshot | None = None,
+           root: str | None = None) -> Rendered:
     """The embed page for ``/embed/<chart>?query``, built once per snapshot and canonical parameters.
 
     Leniently parsed: a bad or repeated parameter falls back (to its default, or its last value) with a
     notice, so an embed already published in an article keeps showing a chart.  ``links`` (a static bake's)
     replaces the live routes in the page's links; such a page is built each time, never cached.  ``current``:
-    the snapshot the request pinned (default: the store's current one)."""
+    the snapshot the request pinned (default: the store's current one).  ``root``: the site's public address
+    (the live app's), for a claim's ClaimReview markup."""
     lang = negotiate(query.get("lang"))  # the one negotiation: anything but en/ru/kk is English
     values, notices = urlstate.parse(query, (*chart.params, *embed_params()), strict=False, ignore=("lang",),
                                      lang=lang)
@@ -149,9 +151,12 @@ def render(chart: Chart, query: Mapping[str, Any], store: Store, static: StaticF
                              name=name, allowed=param.allowed()))
     # The page is cached by its canonical parameters alone; what this request got wrong is written into it
     # as a notice, so junk queries neither evict real embeds nor cost a render each.
-    key = (chart.id, urlstate.encode(values, (*chart.params, *embed_params())), lang, current.id)
+    # Only a claim's page names the site's address (its ClaimReview): the others are one entry whatever the
+    # host, so every instance behind a balancer shares them in Redis.
+    root = root if chart.id.startswith(CLAIM_PREFIX) else None
+    key = (chart.id, urlstate.encode(values, (*chart.params, *embed_params())), lang, current.id, root)
     build = functools.partial(page_html, chart, values, snap, current, lang, static,
-                              (links or live_links)(chart, values, lang))
+                              (links or live_links)(chart, values, lang), None if links else root)
     if links is not None:
         page = build()
     elif shared is not None:  # built once by any worker or instance (Redis), then kept in this process too
@@ -194,8 +199,9 @@ def hidden_fields(chart: Chart, values: Mapping, lang: str) -> list[tuple[str, s
 
 
 def page_html(chart: Chart, values: Mapping, snap: Snapshot, current: Snapshot, lang: str, static: StaticFiles,
-              links: Links) -> str:
-    """The embed page's HTML for parsed ``values`` (every parameter of the chart and of embeds)."""
+              links: Links, root: str | None = None) -> str:
+    """The embed page's HTML for parsed ``values`` (every parameter of the chart and of embeds); a claim's
+    carries its ClaimReview when ``root`` (the site's public address) is known."""
     notices: list[str] = []
     fig = chart.figure(values, snap, lang)
     if chart.caption:
@@ -234,7 +240,15 @@ def page_html(chart: Chart, values: Mapping, snap: Snapshot, current: Snapshot, 
         height=height, topojson=static.folder_url("topojson/world_110m.json"),
         plotly_js=static.url("plotly-kz.js"),
         chart_tools_js=static.url("chart-tools.js"), embed_js=static.url("embed.js"),
-        locale_js=static.url(locale) if locale else None)
+        locale_js=static.url(locale) if locale else None,
+        claim_review=_claim_review(chart, snap, root, lang))
+
+
+def _claim_review(chart: Chart, snap: Snapshot, root: str | None, lang: str) -> jinja2.utils.markupsafe.Markup | None:
+    if root is None or not chart.id.startswith(CLAIM_PREFIX):
+        return None
+    found = claim_review.reviews(snap, root, lang, claim_id=chart.id[len(CLAIM_PREFIX):])
+    return jinja2.utils.markupsafe.Markup(claim_review.script(found)) if found else None
 
 
 def script_json(value) -> jinja2.utils.markupsafe.Markup:

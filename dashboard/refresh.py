@@ -98,8 +98,10 @@ class Outcome:
 
 
 def run(directory: Path, sources: list[str], session: requests.Session,
-        progress: Callable = lambda it, **kw: it, today: dt.date | None = None) -> Outcome:
-    """Refresh ``sources`` into a new snapshot under ``directory``; writes nothing unless all succeeded."""
+        progress: Callable = lambda it, **kw: it, today: dt.date | None = None,
+        derived: Callable[[Snapshot], Callable[[Snapshot], Mapping[str, bytes]]] | None = None) -> Outcome:
+    """Refresh ``sources`` into a new snapshot under ``directory``; writes nothing unless all succeeded.
+    ``derived(current)``: what computes files of the new snapshot from it (the CLI's: the verdicts' log)."""
     store = Store(directory)
     snapshots.clean_leftovers(store)
     current = store.current()
@@ -125,5 +127,5 @@ def run(directory: Path, sources: list[str], session: requests.Session,
                                      "date_published": item.date_published or old.date_published})
         files[f"{table}.csv"] = raw
         files[f"{table}.provenance.json"] = new.to_json().encode("utf-8")
-    snapshot_id = snapshots.publish(store, current, files, today)
+    snapshot_id = snapshots.publish(store, current, files, today, derived(current) if derived else None)
     return Outcome(tuple(staged), (), snapshot_id)

@@ -7,8 +7,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import flask
 
-from dashboard import (context, datasets, downloads, embeds, encoded, settings, shared_cache, static_files, urlstate,
-                       warm_up)
+from dashboard import (context, datasets, downloads, embeds, encoded, feeds, settings, shared_cache, static_files,
+                       urlstate, warm_up)
 from dashboard.views import charts
 
 CACHE_CONTROL = "public, max-age=600, stale-while-revalidate=86400"
@@ -59,8 +59,9 @@ def kept(build: Callable[[], tuple[bytes, str, tuple[tuple[str, str], ...]]]) ->
     static file is: an embed or a CSV asked for a thousand times a minute is rendered, hashed and compressed
     once.  ``build`` returns the body, its type and extra headers, or raises :class:`Refused`.
 
-    Every such reply depends on its address and the snapshot alone (an embed's language is in its query,
-    never a cookie).  Bodies are kept by content, so addresses spelling one reply differently share it."""
+    Every such reply depends on its address (host included: a claim's embed and the feed name the site's
+    public address) and the snapshot alone (an embed's language is in its query, never a cookie).  Bodies
+    are kept by content, so addresses spelling one reply differently share it."""
     snap = context.snapshot()
 
     def finish() -> tuple[encoded.Encoded, tuple[tuple[str, str], ...]]:
@@ -70,7 +71,8 @@ def kept(build: Callable[[], tuple[bytes, str, tuple[tuple[str, str], ...]]]) ->
         return body, headers
 
     try:
-        body, headers = snap.cached("http", (flask.request.path, flask.request.query_string), finish)
+        body, headers = snap.cached("http", (flask.request.host_url, flask.request.path, flask.request.query_string),
+                                    finish)
     except Refused as refused:
         return refused.response
     return encoded.send(body, CACHE_CONTROL, headers)
@@ -117,8 +119,24 @@ def _embed(chart_id: str) -> tuple[bytes, str, tuple[tuple[str, str], ...]]:
     # with a notice), like any other value it cannot honour.
     query = {k: v[0] if len(v) == 1 else v for k, v in flask.request.args.to_dict(flat=False).items()}
     rendered = embeds.render(chart, query, context.store(), static_files.of(), shared_cache.of(),
-                             current=context.snapshot())
+                             current=context.snapshot(), root=flask.request.url_root)
     return rendered.body.encode("utf-8"), "text/html; charset=utf-8", ()
+
+
+@blueprint.route("/claims.atom")
+def claims_feed() -> flask.Response:
+    """GET /claims.atom[?lang=ru]: an Atom feed with an entry for each claim's first verdict and each change
+    of verdict, from the snapshot's dated log (newest first)."""
+    return kept(_claims_feed)
+
+
+def _claims_feed() -> tuple[bytes, str, tuple[tuple[str, str], ...]]:
+    try:
+        values, _notices = urlstate.parse(query_args(flask.request.args), feeds.PARAMS, strict=True)
+    except urlstate.BadParameter as exc:
+        raise Refused(plain(400, str(exc))) from None
+    body = feeds.claims_atom(context.snapshot(), flask.request.url_root, values["lang"])
+    return body.encode("utf-8"), "application/atom+xml; charset=utf-8", ()
 
 
 @blueprint.route("/oembed")

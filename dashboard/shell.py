@@ -10,7 +10,7 @@ import dash
 import flask
 from dash import Input, Output, dcc, html
 
-from dashboard import context, urlstate
+from dashboard import claim_review, context, urlstate
 from dashboard.components import THEME
 from dashboard.i18n import LANGUAGES, _, plotly_locale_file
 from dashboard.static_files import StaticFiles
@@ -137,3 +137,23 @@ def index_html(page: str, lang: str, static: StaticFiles, path: str) -> str:
     if script and charts:
         page = page.replace("</head>", f'<script src="{static.url(script)}"></script>\n</head>', 1)
     return page
+
+
+STORY = "/"  # the story page: the claims checked
+
+
+def with_claim_reviews(page: str, path: str, lang: str) -> str:
+    """The story page's HTML with every claim's ClaimReview JSON-LD in its head, once this process has
+    read the data (the first request after a start reads none, so it goes out without)."""
+    if path != STORY:
+        return page
+    # The feed of verdict changes, for a reader's feed reader to find.
+    feed = urlstate.with_lang("/claims.atom", lang)
+    page = page.replace("</head>", f'<link rel="alternate" type="application/atom+xml" href="{feed}">\n</head>', 1)
+    snap = context.store().loaded(context.snapshot_id())
+    if snap is None:
+        return page
+    root = flask.request.url_root
+    block = snap.cached("page", ("claim-review", root, lang),
+                        lambda: claim_review.script(claim_review.reviews(snap, root, lang)))
+    return page.replace("</head>", block + "\n</head>", 1)

@@ -21,6 +21,7 @@ way, for annotations only or in the functions that build frames (tests/test_cold
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -297,10 +298,13 @@ def write_atomic(path: Path, raw: bytes) -> None:
         raise
 
 
-def publish(store: Store, base: Snapshot, files: Mapping[str, bytes], today: dt.date) -> str:
+def publish(store: Store, base: Snapshot, files: Mapping[str, bytes], today: dt.date,
+            derived: Callable[[Snapshot], Mapping[str, bytes]] | None = None) -> str:
     """A new snapshot made current: ``base``'s files with ``files`` (file name -> bytes) replacing or adding
     to them.  Written under a temp name, loaded back and validated like any snapshot, renamed into place,
-    and only then made current by the pointer's one ``os.replace``; on any failure nothing is left."""
+    and only then made current by the pointer's one ``os.replace``; on any failure nothing is left.
+    ``derived(new snapshot)``: more files computed from the new snapshot (the verdicts' log), written
+    before it becomes current."""
     store.folder.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=store.folder, prefix=".new-"))
     try:
@@ -312,8 +316,14 @@ def publish(store: Store, base: Snapshot, files: Mapping[str, bytes], today: dt.
         for path in staging.iterdir():
             with path.open("rb") as fh:
                 os.fsync(fh.fileno())
-        load(staging)
+        staged = load(staging)
         snapshot_id = store.new_id(today)
+        if derived is not None:
+            for name, raw in derived(dataclasses.replace(staged, id=snapshot_id)).items():
+                with (staging / name).open("wb") as fh:
+                    fh.write(raw)
+                    fh.flush()
+                    os.fsync(fh.fileno())
         os.rename(staging, store.folder / snapshot_id)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -117,7 +117,7 @@ LAYERS = [
     {"dashboard.explorer_filters", "dashboard.claims"},
     {"dashboard.views"},
     {"dashboard.downloads", "dashboard.embeds", "dashboard.catalogue", "dashboard.schema_export",
-     "dashboard.static_render"},
+     "dashboard.static_render", "dashboard.claim_review", "dashboard.feeds"},
     {"dashboard.context", "dashboard.components", "dashboard.routes", "dashboard.compression", "dashboard.replies",
      "dashboard.bake", "dashboard.callback_bodies", "dashboard.warm_up"},
     {"dashboard.pages", "dashboard.shell", "dashboard.first_view"},

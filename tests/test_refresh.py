@@ -16,7 +16,7 @@ import pytest
 import requests
 import responses
 
-from dashboard import cli, provenance, refresh, snapshots
+from dashboard import claims, cli, provenance, refresh, snapshots
 from dashboard.sources import bns_dynamic, undesa
 from dashboard.sources._http import make_session
 from tests import replies
@@ -173,6 +173,16 @@ def test_cli_refresh_succeeds_with_progress(live, data_copy: Path, capsys):
     assert code == 0, captured.err
     assert "refreshed bns_net_migration" in captured.out
     assert re.search(r"refresh: 100%", captured.err)  # tqdm's progress bar
+    # The new snapshot carries the verdicts' log: the fixture's current one has none, so it begins with that
+    # one's verdicts; the same figures change none.
+    from dashboard.claims import log
+
+    store = snapshots.Store(data_copy)
+    new = store.current()
+    entries = log.read(new)
+    assert [e.claim for e in entries] == [c.id for c in claims.ledger(new)]
+    assert all(e.snapshot == "2026-11-25" and e.before is None for e in entries)
+    assert entries == log.changes(None, store.get("2026-11-25")) + log.changes(store.get("2026-11-25"), new)
 
 
 def test_cli_rejects_an_unknown_source(capsys):

@@ -95,6 +95,9 @@ def callout(c: view.Callout, lang: str = "en") -> html.Article:
                          href=c.href, className="claim-link", style={**LINK, "fontWeight": 600}),
                   style={"margin": ".5rem 0 0"})
     text = [quote, html.P(c.summary, className="verdict-summary", style={"margin": ".25rem 0", "fontSize": ".95rem"}),
+            # The verdict as the figures up to each year decide it (computed: claims.history).
+            html.P([*([html.Strong(c.stopped), " "] if c.stopped else []), c.history], className="verdict-history",
+                   style={"margin": ".25rem 0", "fontSize": ".85rem"}),
             *([html.P(c.note, className="note")] if c.note else [])]
     if c.source:
         text.append(html.P(source_text(c.source), className="source-line verdict-source",

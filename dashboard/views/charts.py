@@ -60,6 +60,7 @@ class Chart:
         return self.controls(state) if callable(self.controls) else self.controls
 
 
+CLAIM_PREFIX = "claim/"  # a claim's chart id: claim/<claim id> (its embed: /embed/claim/<claim id>)
 STATIC = (
     Chart("destinations-map", N_("Where people born in Kazakhstan live"), destinations.PATH, destinations.PARAMS,
           destinations.figure_map, destinations.data_for,
@@ -96,7 +97,7 @@ def _claim_charts(snap: Snapshot) -> tuple[Chart, ...]:
         if not claims.has_chart(claim):
             continue
         dataset = claim.query.dataset or "kz-migration"
-        out.append(Chart(f"claim/{claim.id}", claim.paraphrase, claim.chart.path, (),
+        out.append(Chart(f"{CLAIM_PREFIX}{claim.id}", claim.paraphrase, claim.chart.path, (),
                          functools.partial(_claim_figure, claim.id), lambda s, d=dataset: (d, {}),
                          caption=functools.partial(_claim_caption, claim.id), page_query=claim.chart.query))
     return tuple(out)

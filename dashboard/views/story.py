@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dashboard import alttext, claims, urlstate
+from dashboard.claims import history
 from dashboard.i18n import N_, _
 from dashboard.snapshots import Snapshot
 
@@ -43,6 +44,8 @@ class Callout:
     chart_source: str
     figure: dict | None  # the claim's chart as plotly JSON; None for an event
     href: str  # the full chart on its page, in the claimed state
+    history: str  # the verdict with the figures up to each year (claims.history)
+    stopped: str  # when it stopped holding ("" if it never did)
 
 
 def href(claim, lang: str) -> str:
@@ -52,9 +55,11 @@ def href(claim, lang: str) -> str:
 
 def callouts(snap: Snapshot, lang: str = "en") -> list[Callout]:
     verdicts = claims.evaluate_all(snap, lang)
+    by_year = history.by_year(snap)
     out = []
     for claim in claims.ledger(snap):
         verdict = verdicts[claim.id]
+        stopped = history.stopped(by_year[claim.id])
         figure = claims.figure_json(claim, snap, lang)
         if figure is not None:  # the chart in words, as its embed's alt text says it
             figure["layout"].setdefault("meta", {})["alt"] = snap.cached(
@@ -68,7 +73,8 @@ def callouts(snap: Snapshot, lang: str = "en") -> list[Callout]:
             note=_(claim.note, lang) if claim.note else "",
             # The verdict read more than the chart draws (or there is no chart): cite both.
             source=source if source and source != chart_source else "", chart_source=chart_source,
-            figure=figure, href=href(claim, lang)))
+            figure=figure, href=href(claim, lang), history=history.sentence(by_year[claim.id], lang),
+            stopped=history.stopped_sentence(stopped, lang) if stopped else ""))
     return out
 
 
