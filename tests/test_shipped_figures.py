@@ -97,3 +97,19 @@ def test_every_destination_has_a_shape_and_centroid(shipped):
     assert not set(shipped.frame("undesa_stock")["destination"]) - set(countries.index)
     assert countries.loc["KAZ", "lon"] == pytest.approx(67.29)
     assert countries.crs.to_epsg() == 4326
+
+
+def test_the_2025_release_as_first_published(shipped):
+    """BNS first published the 2025 figures on 9 February 2026 (Zakon.kz, Kazakh edition): −40.5% emigrants
+    and −20.7% immigrants on 2024, which are the changes against the *preliminary* 2024 figures (12,784 and
+    29,948), not the final ones the snapshot holds (12,732 and 29,282: −40.2% and −18.9%)."""
+    rel = shipped.frames["bns_releases"]
+    rows = rel[(rel["year"] == 2025) & (rel["period_type"] == "year")].set_index("measure")
+    assert rows.loc["emigrants", "note"].startswith("-40.5% on 2024 as the release says")
+    assert rows.loc["immigrants", "note"].startswith("-20.7% on 2024 as the release says")
+    assert all(c.startswith("kaz.zakon.kz (9 Feb 2026)") for c in rows["citation"])
+    # The stated changes follow from the preliminary 2024 figures the 2024 rows' notes quote.
+    for measure, preliminary, stated in (("emigrants", 12784, -40.5), ("immigrants", 29948, -20.7)):
+        assert str(preliminary) in rel[(rel["year"] == 2024) & (rel["measure"] == measure)]["note"].iloc[0]
+        assert round((rows.loc[measure, "value"] / preliminary - 1) * 100, 1) == stated
+    assert shipped.provenance["bns_releases"].date_published == "2026-02-09"
