@@ -45,8 +45,8 @@ def _code_messages(catalog: Catalog) -> None:
 
 def _snapshot_messages(catalog: Catalog, directory: Path) -> None:
     ledger = json.loads((directory / snapshots.LEDGER).read_text(encoding="utf-8"))
-    # The current snapshot, by role not by id: a new snapshot with the same texts changes no catalogue.
-    where = f"data/{snapshots.FOLDER}/(current)"
+    # Published snapshots, by role not by id: a new snapshot with the same texts changes no catalogue.
+    where = f"data/{snapshots.FOLDER}/(published)"
     for i, claim in enumerate(ledger):
         for field in LEDGER_FIELDS:
             if claim.get(field):
@@ -67,11 +67,13 @@ def _snapshot_messages(catalog: Catalog, directory: Path) -> None:
 
 
 def extract(data_dir: Path | None = None) -> Catalog:
-    """Every message of the code and of the current snapshot, as a template catalogue."""
+    """Every message of the code and of every published snapshot, as a template catalogue: an embed pinned to
+    an earlier snapshot (``?as_of=``) shows that snapshot's caveats, in the reader's language too."""
     catalog = Catalog(project="kz-emigration", domain=DOMAIN, charset="utf-8", fuzzy=False)
     _code_messages(catalog)
     store = snapshots.Store(Path(data_dir or settings.data_dir()))
-    _snapshot_messages(catalog, store.folder / store.current_id())
+    for snapshot_id in store.published():
+        _snapshot_messages(catalog, store.folder / snapshot_id)
     return catalog
 
 

@@ -104,9 +104,9 @@ def citation(name: str, snap: Snapshot, lang: str = "en") -> str:
     provs = datasets.provenance(name, snap)
     sources = "; ".join(dict.fromkeys(p.producer for p in provs))
     as_of = max(p.as_of for p in provs)
-    return _("kz-emigration, dataset '{name}' ({title}). Sources: {sources}. Data as of {date}.", lang,
-             name=name, title=_(datasets.DATASETS[name].title, lang), sources=sources,
-             date=formatting.date(as_of, lang))
+    return formatting.sentence(_("kz-emigration, dataset '{name}' ({title}). Sources: {sources}. Data as of {date}.",
+                                 lang, name=name, title=_(datasets.DATASETS[name].title, lang), sources=sources,
+                                 date=formatting.date(as_of, lang)))
 
 
 def readme(meta: dict) -> str:

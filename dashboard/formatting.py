@@ -142,6 +142,12 @@ def years(values: Iterable[int], lang: str = "en") -> str:
     return join(spans(values), lang)
 
 
+def sentence(text: str) -> str:
+    """A sentence whose last word ends with its own full stop ends with one only: a Russian date written
+    "25 ноября 2026 г." at the end of "Data as of {date}." would otherwise end "г.."."""
+    return text[:-1] if text.endswith("..") and not text.endswith("...") else text
+
+
 def date(value: str | dt.date, lang: str = "en") -> str:
     """An ISO date as the language writes it: "2026-03-13" -> "13 March 2026" / "13 марта 2026 г." /
     "2026 ж. 13 наурыз"; a year-month "2026-07" -> "July 2026" / "июль 2026 г."; anything else as given."""

@@ -115,4 +115,5 @@ def source_line(provs: list[Provenance] | Provenance, lang: str = "en", revision
         if label not in parts:
             parts.append(label)
     as_of = max(p.as_of for p in provs)
-    return _("Source: {sources}. Data as of {date}.", lang, sources="; ".join(parts), date=formatting.date(as_of, lang))
+    return formatting.sentence(_("Source: {sources}. Data as of {date}.", lang, sources="; ".join(parts),
+                                 date=formatting.date(as_of, lang)))

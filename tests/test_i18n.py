@@ -9,6 +9,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
 from dashboard import catalogue, formatting, i18n
+from tests.conftest import DATA
 
 
 @pytest.mark.parametrize("value", ["../../x", "ru/../../etc", "EN", "", None, 3, ["ru"], "de", "kk\x00"])
@@ -23,9 +24,9 @@ def test_the_known_languages_are_kept(value):
 
 
 def test_the_catalogues_are_in_step_with_the_code_and_the_snapshot():
-    """Every _(), ngettext() and N_() message of the code and every text field of the current snapshot is in
+    """Every _(), ngettext() and N_() message of the code and every text field of the shipped snapshots is in
     the template and in each language's catalogue (`python -m dashboard.catalogue update` if this fails)."""
-    assert catalogue.stale() == []
+    assert catalogue.stale(DATA) == []
 
 
 def test_extraction_finds_messages_of_the_code_and_of_the_snapshot():
@@ -81,3 +82,17 @@ def test_lists_and_year_spans():
     assert formatting.join(["Germany", "Ukraine", "Russia"]) == "Germany, Ukraine and Russia"
     assert formatting.years([2016, 2017, 2018, 2019, 2021]) == "2016–2019 and 2021"
     assert formatting.signed(-32970) == "−32,970" and formatting.signed(2594) == "+2,594"
+
+
+def test_a_russian_date_ends_a_source_line_with_one_full_stop():
+    # "25 ноября 2026 г." at the end of "Data as of {date}." once read "г.." in Russian source lines.
+    from dashboard import formatting, provenance
+    from dashboard.snapshots import Store
+    from tests.conftest import FIXTURE_DATA
+
+    snap = Store(FIXTURE_DATA).current()
+    for lang in ("en", "ru", "kk"):
+        line = provenance.source_line(list(snap.provenance.values()), lang)
+        assert line.endswith(".") and not line.endswith(".."), line
+    assert formatting.sentence("Данные на 25 ноября 2026 г..") == "Данные на 25 ноября 2026 г."
+    assert formatting.sentence("Data as of 2026.") == "Data as of 2026."
