@@ -56,7 +56,9 @@ class BakeError(RuntimeError):
 def headers() -> str:
     """A ``_headers`` file (Netlify, Cloudflare Pages) with the live app's caching and framing headers;
     README.md shows nginx's."""
-    return (f"/_static/*\n  Cache-Control: {static_files.IMMUTABLE}\n  Access-Control-Allow-Origin: *\n"
+    everywhere = "".join(f"  {name}: {value}\n" for name, value in routes.SECURITY_HEADERS.items())
+    return (f"/*\n{everywhere}"
+            f"/_static/*\n  Cache-Control: {static_files.IMMUTABLE}\n  Access-Control-Allow-Origin: *\n"
             f"/embed/*\n  Cache-Control: {routes.CACHE_CONTROL}\n"
             f"  Content-Security-Policy: frame-ancestors {settings.get('KZ_EMBED_FRAME_ANCESTORS')}\n"
             f"/data/*\n  Cache-Control: {routes.CACHE_CONTROL}\n  Access-Control-Allow-Origin: *\n")

@@ -88,7 +88,7 @@ def _data_file(filename: str) -> tuple[bytes, str, tuple[tuple[str, str], ...]]:
     suffix = next((s for s in _SUFFIXES if filename.endswith(s)), None)
     name = filename[: -len(suffix)] if suffix else filename
     if suffix is None or name not in datasets.DATASETS:
-        raise Refused(plain(404, f"unknown dataset file '{filename}'; available: "
+        raise Refused(plain(404, f"unknown dataset file '{urlstate.excerpt(filename)}'; available: "
                                  + ", ".join(f"{n}.csv" for n in datasets.DATASETS) + " (and .meta.json, .zip)"))
     try:
         values, _notices = urlstate.parse(query_args(flask.request.args), downloads.params(name), strict=True)
@@ -114,7 +114,7 @@ def _embed(chart_id: str) -> tuple[bytes, str, tuple[tuple[str, str], ...]]:
     registry = charts.registry(context.snapshot())
     chart = registry.get(chart_id)
     if chart is None:
-        raise Refused(plain(404, f"unknown chart '{chart_id}'; available: {', '.join(registry)}"))
+        raise Refused(plain(404, f"unknown chart '{urlstate.excerpt(chart_id)}'; available: {', '.join(registry)}"))
     # An embed never refuses its reader: a repeated parameter is passed on as a list (the last value wins,
     # with a notice), like any other value it cannot honour.
     query = {k: v[0] if len(v) == 1 else v for k, v in flask.request.args.to_dict(flat=False).items()}
@@ -156,14 +156,14 @@ def oembed() -> flask.Response:
     parts = urlsplit(url)
     host = flask.request.host_url.rstrip("/")
     if parts.netloc and parts.netloc != urlsplit(host).netloc:
-        return plain(404, f"no embed for {url}: not a URL of this site")
+        return plain(404, f"no embed for '{urlstate.excerpt(url)}': not a URL of this site")
     snap = context.snapshot()
     if parts.path.startswith("/embed/"):
         chart = charts.registry(snap).get(parts.path[len("/embed/"):].strip("/"))
     else:
         chart = charts.for_page(snap, parts.path)
     if chart is None:
-        return plain(404, f"no embed for {url}")
+        return plain(404, f"no embed for '{urlstate.excerpt(url)}'")
     height = min(maxheight or 500, 500)
     width = maxwidth or 600
     title, markup = embeds.oembed_html(host, chart, dict(parse_qsl(parts.query)), height)
@@ -203,4 +203,15 @@ def frame_policy(response: flask.Response) -> flask.Response:
     else:
         response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers.update(SECURITY_HEADERS)
     return response
+
+
+# On every response: no content-type guessing (a text/plain 400 is never run as HTML), no full address in
+# the Referer sent to other sites, and none of the browser features the dashboard never uses.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+                          "bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=()",
+}

@@ -17,12 +17,26 @@ SEP = "~"
 RANGE = ".."
 
 
+EXCERPT = 40  # characters of a request's own text an error message or notice quotes back, at most
+_QUOTABLE = frozenset(" .,_~:+-/=")
+
+
+def excerpt(value: object) -> str:
+    """A short, harmless excerpt of text a request sent, for a message that names it: at most ``EXCERPT``
+    characters, anything but letters, digits and a few punctuation marks shown as "?" (no markup, quotes,
+    control characters or percent-encoding is ever reflected)."""
+    text = str(value)
+    shown = "".join(c if c.isalnum() or c in _QUOTABLE else "?" for c in text[:EXCERPT])
+    return shown + ("…" if len(text) > EXCERPT else "")
+
+
 class BadParameter(ValueError):
-    """A query parameter the app cannot honour; the message names it and what is allowed."""
+    """A query parameter the app cannot honour; the message names it and what is allowed, quoting at most a
+    short excerpt of what was sent (``excerpt``)."""
 
     def __init__(self, name: str, value: str, allowed: str):
         self.name, self.value, self.allowed = name, value, allowed
-        super().__init__(f"bad parameter '{name}': {value!r} is not allowed; allowed: {allowed}")
+        super().__init__(f"bad parameter '{excerpt(name)}': '{excerpt(value)}' is not allowed; allowed: {allowed}")
 
 
 @dataclass(frozen=True)
@@ -139,14 +153,14 @@ def parse(query: Mapping[str, str], params: Sequence[Param], *, strict: bool,
             if strict:
                 raise BadParameter(name, "&".join(map(str, raw)), f"give '{name}' once (join several values "
                                                                   f"with '{SEP}')")
-            notices.append(_("'{name}' was given more than once; the last value is used.", lang, name=name))
+            notices.append(_("'{name}' was given more than once; the last value is used.", lang, name=excerpt(name)))
             raw = raw[-1] if raw else ""
         raw = str(raw)
         param = by_name.get(name)
         if param is None:
             if strict:
                 raise BadParameter(name, raw, "one of " + ", ".join(by_name) if by_name else "no parameters")
-            notices.append(_("Ignored unknown setting '{name}'.", lang, name=name))
+            notices.append(_("Ignored unknown setting '{name}'.", lang, name=excerpt(name)))
             continue
         try:
             values[name] = param.parse(raw)
@@ -154,7 +168,7 @@ def parse(query: Mapping[str, str], params: Sequence[Param], *, strict: bool,
             if strict:
                 raise
             notices.append(_("'{name}={value}' is not valid ({allowed}); showing the default instead.", lang,
-                             name=name, value=raw, allowed=exc.allowed))
+                             name=name, value=excerpt(raw), allowed=exc.allowed))
     return values, notices
 
 

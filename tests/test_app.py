@@ -119,7 +119,7 @@ LAYERS = [
     {"dashboard.downloads", "dashboard.embeds", "dashboard.catalogue", "dashboard.schema_export",
      "dashboard.static_render", "dashboard.claim_review", "dashboard.feeds"},
     {"dashboard.context", "dashboard.components", "dashboard.routes", "dashboard.compression", "dashboard.replies",
-     "dashboard.bake", "dashboard.callback_bodies", "dashboard.warm_up"},
+     "dashboard.bake", "dashboard.callback_bodies", "dashboard.warm_up", "dashboard.callback_guard"},
     {"dashboard.pages", "dashboard.shell", "dashboard.first_view"},
     {"dashboard.app", "dashboard.cli", "dashboard.gunicorn_config"},
     {"dashboard.reference"},

@@ -160,6 +160,15 @@ def test_the_headers_file_frames_embeds_as_the_live_app_does(monkeypatch):
     assert "Content-Security-Policy: frame-ancestors https://news.example\n" in bake.headers()
 
 
+def test_the_headers_file_sends_the_live_apps_security_headers_everywhere():
+    from dashboard.routes import SECURITY_HEADERS
+
+    first = bake.headers().split("\n/_static/*")[0]
+    assert first.startswith("/*\n")
+    for name, value in SECURITY_HEADERS.items():
+        assert f"  {name}: {value}\n" in first + "\n"
+
+
 def test_a_bake_refuses_a_folder_it_did_not_write_and_touches_nothing(tmp_path):
     out = tmp_path / "mine"
     out.mkdir()

@@ -1,0 +1,84 @@
+"""Requests to Dash's callback endpoint that no renderer sends, answered 400 with a plain message that says
+what is wrong, never a 500: Dash's own dispatch indexes the body without checking it (``[]``, ``{}``, an
+output no callback has, inputs of another length or shape all raised inside it).
+
+``problem(body, callback_map)`` checks the body's shape against the callback it names; ``install`` wraps
+the endpoint so that it answers 400 with that sentence, and also when a callback cannot use the values it
+was sent (a number where a list of countries belongs: TypeError, ValueError, KeyError inside it; logged).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, Mapping
+
+import dash.exceptions
+import flask
+
+from dashboard.urlstate import excerpt
+
+LOG = logging.getLogger(__name__)
+ENDPOINT = "/_dash-update-component"
+# What a callback or Dash raises on values of the wrong shape (CallbackException: outputs that do not match).
+CANNOT_USE = (TypeError, ValueError, KeyError, IndexError, AttributeError, dash.exceptions.CallbackException)
+
+
+def _items_ok(items: Any) -> bool:
+    group = items if isinstance(items, list) else [items]  # a pattern-matching (ALL) input is a list of them
+    return all(isinstance(i, dict) and "id" in i and isinstance(i.get("property"), str) for i in group)
+
+
+def problem(body: Any, callback_map: Mapping[str, dict]) -> str | None:
+    """What makes ``body`` a request no Dash renderer sends, or None."""
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    output = body.get("output")
+    if not isinstance(output, str):
+        return "'output' is missing or not a string"
+    spec = callback_map.get(output)
+    if spec is None:
+        return f"no callback has the output '{excerpt(output)}'"
+    outputs = body.get("outputs")
+    count = len(output[2:-2].split("...")) if output.startswith("..") else 1  # "..a.b...c.d.." holds two
+    if count == 1 and not isinstance(outputs, (dict, list)) or count > 1 and not isinstance(outputs, list):
+        return "'outputs' is missing"
+    if count > 1 and len(outputs) != count:
+        return f"'outputs' has {len(outputs)} items; the callback has {count}"
+    for field in ("inputs", "state"):
+        given = body.get(field, [])
+        expected = spec.get(field) or []
+        if not isinstance(given, list):
+            return f"'{field}' is not a list"
+        if len(given) != len(expected):
+            return f"'{field}' has {len(given)} items; the callback takes {len(expected)}"
+        if not all(_items_ok(item) for item in given):
+            return f"an item of '{field}' has no id or property"
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "'changedPropIds' is not a list of strings"
+    return None
+
+
+def refused(message: str) -> flask.Response:
+    return flask.Response(f"bad callback request: {message}\n", status=400, mimetype="text/plain")
+
+
+def install(app) -> None:
+    """Wrap the Dash app's callback endpoint (Dash 4 registers it through its Flask backend)."""
+    server = app.server
+    endpoint = next(rule.endpoint for rule in server.url_map.iter_rules() if rule.rule.endswith(ENDPOINT))
+    dispatch = server.view_functions[endpoint]
+
+    @functools.wraps(dispatch)
+    def guarded(*args, **kwargs):
+        found = problem(flask.request.get_json(silent=True), app.callback_map)
+        if found:
+            return refused(found)
+        try:
+            return dispatch(*args, **kwargs)
+        except CANNOT_USE as exc:
+            LOG.warning("callback request refused: %s: %s", type(exc).__name__, exc)
+            return refused(f"the callback cannot use the values it was sent ({type(exc).__name__})")
+
+    server.view_functions[endpoint] = guarded
