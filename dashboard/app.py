@@ -10,8 +10,8 @@ import flask
 from dash import Dash
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import (callback_guard, components, compression, context, first_view, routes, settings, shared_cache,
-                       shell, static_files, warm_up)
+from dashboard import (callback_guard, components, compression, context, first_view, limits, routes, settings,
+                       shared_cache, shell, static_files, warm_up)
 from dashboard.i18n import _
 from dashboard.pages import PAGES
 from dashboard.snapshots import Store
@@ -66,6 +66,7 @@ def create_app(data_dir: Path | str | None = None, assets_dir: Path | str | None
     warm_up.install(server)
     first_view.install(server)
     callback_guard.install(app)
+    limits.install(server)
     hops = int(settings.get("KZ_TRUSTED_PROXIES"))
     if hops:
         # Behind a TLS-terminating proxy: take scheme, host and port from the hops we trust, so embed
