@@ -16,6 +16,7 @@ from typing import Any, Mapping
 import dash.exceptions
 import flask
 
+from dashboard.routes import plain
 from dashboard.urlstate import excerpt
 
 LOG = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def problem(body: Any, callback_map: Mapping[str, dict]) -> str | None:
 
 
 def refused(message: str) -> flask.Response:
-    return flask.Response(f"bad callback request: {message}\n", status=400, mimetype="text/plain")
+    return plain(400, f"bad callback request: {message}")
 
 
 def install(app) -> None:

@@ -39,6 +39,12 @@ def snapshot_id() -> str:
     return flask.g.kz_snapshot_id
 
 
+def loaded_snapshot() -> Snapshot | None:
+    """The request's snapshot if this process has loaded it already, else None: what an index page may add
+    from the data without making the first request after a start read it (the cold start)."""
+    return store().loaded(snapshot_id())
+
+
 def snapshot() -> Snapshot:
     """The snapshot pinned for the current request, loaded on first use (the store keeps it loaded)."""
     if "kz_snapshot" not in flask.g:

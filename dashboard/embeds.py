@@ -214,14 +214,10 @@ def page_html(chart: Chart, values: Mapping, snap: Snapshot, current: Snapshot, 
     notices += [str(n) for n in meta.get("notices", ()) or ()]
     if meta.get("note"):
         notices.append(str(meta["note"]))
-    source = meta.get("source", "")
-    if not source:  # e.g. a series chart waiting for a country: the dataset's own source line
-        source = provenance.source_line(datasets.provenance(chart.data(values)[0], snap), lang)
+    source = source_of(chart, values, meta, snap, lang)
     height = int(fig.layout.height or 480)
     locale = plotly_locale_file(lang)
-    light = themes.apply(fig, "light")
-    light["layout"].pop("height", None)  # the chart fills its box (the box has the figure's height)
-    dark = themes.apply(light, "dark")
+    light, dark = box_themes(fig)
     shown = dark if values["theme"] == "dark" else light
     chart_query = urlstate.encode(values, chart.params)
     form = controls(chart, values, snap, lang) if values["controls"] else []
@@ -242,6 +238,19 @@ def page_html(chart: Chart, values: Mapping, snap: Snapshot, current: Snapshot, 
         chart_tools_js=static.url("chart-tools.js"), embed_js=static.url("embed.js"),
         locale_js=static.url(locale) if locale else None,
         claim_review=_claim_review(chart, snap, root, lang))
+
+
+def source_of(chart: Chart, values: Mapping, meta: Mapping, snap: Snapshot, lang: str) -> str:
+    """A chart's source line: its figure's own, else (e.g. a series chart waiting for a country) its dataset's."""
+    return meta.get("source") or provenance.source_line(datasets.provenance(chart.data(values)[0], snap), lang)
+
+
+def box_themes(fig) -> tuple[dict, dict]:
+    """The figure as plotly JSON in light and in dark, each filling its box (the box has the figure's height):
+    what an embed and a page's first view draw."""
+    light = themes.apply(fig, "light")
+    light["layout"].pop("height", None)
+    return light, themes.apply(light, "dark")
 
 
 def _claim_review(chart: Chart, snap: Snapshot, root: str | None, lang: str) -> jinja2.utils.markupsafe.Markup | None:

@@ -35,7 +35,7 @@ def claims_atom(snap: Snapshot, root: str, lang: str = "en") -> str:
             "summary": entry.summary.get(lang) or entry.summary.get(i18n.DEFAULT_LANGUAGE, "")})
     updated = entries[0]["updated"] if entries else _time(snap.date)
     return embeds.environment().get_template("claims.atom").render(
-        lang=lang, feed_id=f"{root}claims.atom", self_url=f"{root}claims.atom" + ("" if lang == "en" else f"?lang={lang}"),
+        lang=lang, feed_id=f"{root}claims.atom", self_url=urlstate.with_lang(f"{root}claims.atom", lang),
         story_url=urlstate.with_lang(root, lang), updated=updated, publisher=claim_review.PUBLISHER,
         title=_("Verdicts on the article's claims", lang),
         subtitle=_("An entry for each claim's first verdict and for each change of verdict a data update brings.",

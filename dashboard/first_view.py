@@ -28,8 +28,8 @@ from typing import Any, Callable, Hashable, Mapping
 import flask
 from markupsafe import Markup
 
-from dashboard import (context, datasets, embeds, i18n, provenance, settings, static_files, static_render,
-                       shell, urlstate, warm_up)
+from dashboard import (context, embeds, i18n, settings, static_files, static_render, shell, urlstate,
+                       warm_up)
 from dashboard.figures import theme as themes
 from dashboard.snapshots import Snapshot
 from dashboard.static_files import StaticFiles
@@ -44,7 +44,7 @@ DROP_AFTER_MS = 15_000  # the layer goes at the latest then, whatever the page d
 
 
 def enabled() -> bool:
-    return settings.get("KZ_FIRST_VIEW") not in ("0", "", "false", "no")
+    return settings.enabled("KZ_FIRST_VIEW")
 
 
 def key(path: str, query: Mapping[str, Any], lang: str, snap: Snapshot) -> tuple | None:
@@ -84,12 +84,13 @@ def _render(path: str, query: dict, lang: str, snap: Snapshot, server: flask.Fla
         if drawn:
             return f'<div class="kz-fv-graph"{style}></div>'
         if props.get("figure"):  # the story page's claims: the layout has their figures and source lines
-            drawn.append(themes.apply(props["figure"], "light"))
+            drawn.append(props["figure"])
             return f'<div id="kz-first-view-chart"{style}></div>'
-        drawn.append(themes.apply(chart.figure(values, snap, lang), "light"))
+        fig = chart.figure(values, snap, lang)
+        drawn.append(fig)
         # The page's callback fills the source line under the chart; the view has it at once.
-        meta = drawn[0]["layout"].get("meta") or {}
-        source = meta.get("source") or provenance.source_line(datasets.provenance(chart.data(values)[0], snap), lang)
+        source = embeds.source_of(chart, values, fig.layout.meta if isinstance(fig.layout.meta, dict) else {}, snap,
+                                  lang)
         return (f'<div id="kz-first-view-chart"{style}></div>'
                 f'<p class="source-line">{html.escape(str(source))}</p>')
 
@@ -100,9 +101,7 @@ def _render(path: str, query: dict, lang: str, snap: Snapshot, server: flask.Fla
         body = static_render.to_html(shell.layout(), graph, replace={"_pages_content": content})
     if not drawn:
         raise ValueError(f"{path}: the page's layout has no graph")
-    light = drawn[0]
-    light["layout"].pop("height", None)  # the chart fills its box, as the page's does
-    dark = themes.apply(light, "dark")
+    light, dark = embeds.box_themes(drawn[0])  # the chart fills its box, as the page's does
     return embeds.environment().get_template("first_view.html").render(
         body=Markup(body), figure_json=embeds.script_json(light),
         dark_patch=embeds.script_json(themes.patch(light, dark)),
@@ -153,20 +152,18 @@ def add(page_html: str, path: str, lang: str, static: StaticFiles) -> str:
     try:
         if f'<script src="{static.url("plotly-kz.js")}"></script>' not in page_html:
             return page_html  # a page that draws no chart (the explorer) loads no plotly.js
-        store, snapshot_id = context.store(), context.snapshot_id()
-        query = flask.request.args.to_dict()
-        server = flask.current_app._get_current_object()
-        builder = server.extensions[EXTENSION]
-        snap = store.loaded(snapshot_id)
+        snap = context.loaded_snapshot()
         if snap is None:  # no request has read data yet (the cold start): the page goes out as it is, at once
             return page_html
+        query = flask.request.args.to_dict()
+        server = flask.current_app._get_current_object()
         found = key(path, query, lang, snap)
         if found is None:
             return page_html
         fragment = snap.caches["page"].peek(found)
         if fragment is not None:
             return insert(page_html, fragment, static)
-        builder.submit((snap.id, found), lambda: build(path, query, lang, snap, server))
+        server.extensions[EXTENSION].submit((snap.id, found), lambda: build(path, query, lang, snap, server))
         return page_html
     except Exception:
         LOG.exception("first view of %s not added", path)

@@ -12,27 +12,25 @@ from __future__ import annotations
 
 import flask
 
+from dashboard.routes import plain
+
 MAX_QUERY = 4096
 MAX_HEADERS = 16 * 1024
 MAX_BODY = 2 * 1024 * 1024
 
 
-def _plain(status: int, message: str) -> flask.Response:
-    return flask.Response(message + "\n", status=status, mimetype="text/plain")
-
-
 def check() -> flask.Response | None:
     request = flask.request
     if len(request.query_string) > MAX_QUERY:
-        return _plain(414, f"the query string is longer than {MAX_QUERY} bytes")
+        return plain(414, f"the query string is longer than {MAX_QUERY} bytes")
     size = sum(len(name) + len(value) + 4 for name, value in request.headers.items())
     if size > MAX_HEADERS:
-        return _plain(431, f"the request's headers are larger than {MAX_HEADERS} bytes together")
+        return plain(431, f"the request's headers are larger than {MAX_HEADERS} bytes together")
     return None
 
 
 def too_large(_error) -> flask.Response:
-    return _plain(413, f"the request's body is larger than {MAX_BODY} bytes")
+    return plain(413, f"the request's body is larger than {MAX_BODY} bytes")
 
 
 def install(server: flask.Flask) -> None:

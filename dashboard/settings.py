@@ -43,6 +43,11 @@ def get(name: str) -> str:
     return os.environ.get(name, _BY_NAME[name].default)
 
 
+def enabled(name: str) -> bool:
+    """An on/off setting: anything but "0", "", "false" or "no" is on."""
+    return get(name) not in ("0", "", "false", "no")
+
+
 def data_dir() -> Path:
     return Path(get("KZ_DATA_DIR"))
 

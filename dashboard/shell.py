@@ -150,7 +150,7 @@ def with_claim_reviews(page: str, path: str, lang: str) -> str:
     # The feed of verdict changes, for a reader's feed reader to find.
     feed = urlstate.with_lang("/claims.atom", lang)
     page = page.replace("</head>", f'<link rel="alternate" type="application/atom+xml" href="{feed}">\n</head>', 1)
-    snap = context.store().loaded(context.snapshot_id())
+    snap = context.loaded_snapshot()
     if snap is None:
         return page
     root = flask.request.url_root

@@ -70,7 +70,7 @@ class Progress:
 
 
 def enabled() -> bool:
-    return settings.get("KZ_WARM_UP") not in ("0", "", "false", "no")
+    return settings.enabled("KZ_WARM_UP")
 
 
 def install(server: flask.Flask) -> None:
