@@ -195,6 +195,21 @@
     return figure;
   }
 
+  // A chart drawn from the figure its page carries: the plotly JSON in <script type="application/json"
+  // id="<box id>-figure">, its dark patch in "-dark" (applied for a reader in dark mode), the map shapes'
+  // address and plotly's locale in the box's data attributes.  Data blocks, never an inline script, so the
+  // Content-Security-Policy allows scripts from the site's own files alone (dashboard/security.py).
+  function drawFrom(box, config) {
+    var fig = JSON.parse(document.getElementById(box.id + "-figure").textContent);
+    var dark = JSON.parse(document.getElementById(box.id + "-dark").textContent);
+    var media = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)");
+    if (dark.length && media && media.matches) { patch(fig, dark); }
+    config = Object.assign({responsive: true, displayModeBar: false, displaylogo: false, showSendToCloud: false,
+                            topojsonURL: box.getAttribute("data-topojson"), locale: box.getAttribute("data-locale")},
+                           config || {});
+    return window.Plotly.newPlot(box, fig.data, fig.layout, config);
+  }
+
   // A page's first view (first_view.py: its first chart, drawn from the page's HTML before Dash started)
   // goes once the page has drawn a chart of its own under it, or after 15 s whatever happened.
   function dropFirstView() {
@@ -256,5 +271,14 @@
   }
   drawOnePerFrame(window.Plotly);
 
-  window.kzCharts = {fit: fit, fitAll: fitAll, png: png, patch: patch, dropFirstView: dropFirstView, MIN_PLOT: MIN_PLOT};
+  // The first view's scripts (this one among them) follow its layer in the page's HTML: its chart is drawn
+  // now, before Dash's scripts load.  On a page without one, and in an embed's head, there is none yet.
+  var firstView = document.getElementById("kz-first-view-chart");
+  if (firstView && window.Plotly) {
+    drawFrom(firstView, {staticPlot: true});
+    setTimeout(dropFirstView, Number(document.getElementById("kz-first-view").getAttribute("data-drop-after-ms")));
+  }
+
+  window.kzCharts = {fit: fit, fitAll: fitAll, png: png, patch: patch, drawFrom: drawFrom, dropFirstView: dropFirstView,
+                     MIN_PLOT: MIN_PLOT};
 })();

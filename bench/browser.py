@@ -56,7 +56,7 @@ Plotly.newPlot("chart", fig.data, fig.layout, {{responsive: true, displayModeBar
 
 
 def _figure_of(embed_html: str) -> tuple[str, int]:
-    figure = re.search(r"var fig = (\{.*?\});\n", embed_html, re.S)[1]
+    figure = re.search(r'<script type="application/json" id="chart-figure">(.*?)</script>', embed_html)[1]
     height = int(re.search(r"#chart \{ width: 100%; height: (\d+)px", embed_html)[1])
     return figure, height
 

@@ -10,11 +10,10 @@ import flask
 from dash import Dash
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import (callback_guard, components, compression, context, first_view, limits, routes, settings,
-                       shared_cache, shell, static_files, warm_up)
+from dashboard import (callback_guard, components, compression, context, first_view, limits, routes, security,
+                       settings, shared_cache, shell, static_files, warm_up)
 from dashboard.i18n import _
 from dashboard.pages import PAGES
-from dashboard.snapshots import Store
 
 
 class DashboardApp(Dash):
@@ -39,8 +38,12 @@ class DashboardApp(Dash):
 
 
 def create_app(data_dir: Path | str | None = None, assets_dir: Path | str | None = None) -> Dash:
-    """A new app on the snapshots under ``data_dir`` (default: ``KZ_DATA_DIR``); reads no data until a
-    request comes.  Each call gives an app with its own callbacks, routes and snapshot store."""
+    """A new app on the snapshots under ``data_dir`` (default: ``KZ_DATA_DIR``); reads no table until a
+    request comes.  Each call gives an app with its own callbacks, routes and snapshot store.
+
+    The current snapshot's files are checked against their provenance first (``context.AppStore.check``):
+    if it is damaged and no earlier published snapshot is whole, :class:`~dashboard.snapshots.SnapshotError`
+    names the file and no app is built (gunicorn's master, which builds it before forking, exits with it)."""
     assets = Path(assets_dir or settings.assets_dir())
     static = static_files.StaticFiles(static_files.package_files(assets))
     # The stylesheet and scripts at content-hashed URLs (Dash would link assets/ by modification time);
@@ -61,12 +64,13 @@ def create_app(data_dir: Path | str | None = None, assets_dir: Path | str | None
     static_files.install(server, static)
     shared_cache.install(server, static.digests)
     compression.install(server)
-    context.install(server, Store(Path(data_dir or settings.data_dir())))
+    context.install(server, context.AppStore(Path(data_dir or settings.data_dir())))
     server.register_blueprint(routes.blueprint)
     warm_up.install(server)
     first_view.install(server)
     callback_guard.install(app)
     limits.install(server)
+    security.install(app)
     hops = int(settings.get("KZ_TRUSTED_PROXIES"))
     if hops:
         # Behind a TLS-terminating proxy: take scheme, host and port from the hops we trust, so embed

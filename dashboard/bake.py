@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl
 
 import plotly.graph_objects as go
 
-from dashboard import datasets, downloads, embeds, routes, settings, static_files, urlstate
+from dashboard import datasets, downloads, embeds, routes, security, static_files, urlstate
 from dashboard.i18n import LANGUAGES, DEFAULT_LANGUAGE
 from dashboard.snapshots import Snapshot, Store
 from dashboard.static_files import StaticFiles
@@ -56,11 +56,12 @@ class BakeError(RuntimeError):
 def headers() -> str:
     """A ``_headers`` file (Netlify, Cloudflare Pages) with the live app's caching and framing headers;
     README.md shows nginx's."""
-    everywhere = "".join(f"  {name}: {value}\n" for name, value in routes.SECURITY_HEADERS.items())
+    everywhere = "".join(f"  {name}: {value}\n" for name, value in security.HEADERS.items())
     return (f"/*\n{everywhere}"
             f"/_static/*\n  Cache-Control: {static_files.IMMUTABLE}\n  Access-Control-Allow-Origin: *\n"
             f"/embed/*\n  Cache-Control: {routes.CACHE_CONTROL}\n"
-            f"  Content-Security-Policy: frame-ancestors {settings.get('KZ_EMBED_FRAME_ANCESTORS')}\n"
+            # A baked embed runs no inline script (and the bake has no Dash page): scripts from the host alone.
+            f"  Content-Security-Policy: {security.policy((), security.embed_ancestors())}\n"
             f"/data/*\n  Cache-Control: {routes.CACHE_CONTROL}\n  Access-Control-Allow-Origin: *\n")
 
 

@@ -39,6 +39,7 @@ def _amend(args: argparse.Namespace) -> int:
     from dashboard.claims import LedgerError, log
 
     store = snapshots.Store(Path(args.data_dir))
+    snapshots.clean_leftovers(store)  # what an interrupted refresh or amend left behind
     current = store.current()
     raw = Path(args.file).read_bytes()
     name = snapshots.LEDGER if args.table == "claims" else f"{args.table}.csv"
@@ -123,8 +124,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from dashboard.snapshots import SnapshotError
+
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except SnapshotError as exc:  # a damaged current snapshot: one line naming the file, never a traceback
+        print(f"{args.command} failed: {exc}\nNothing was changed.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -116,13 +116,13 @@ def _pin(values: dict, store: Store, current: Snapshot, lang: str, notices: list
         dt.date.fromisoformat(asked)
     except ValueError:
         notices.append(_("'{value}' is not a date (YYYY-MM-DD); showing the current data (as of {current}).", lang,
-                         value=asked[:10], current=formatting.date(current.date, lang)))
+                         value=urlstate.excerpt(asked), current=formatting.date(current.date, lang)))
         values["as_of"] = None
         return current
     found = store.on_or_before(asked)
     if found is None:
         notices.append(_("No data was published on or before {date}; showing the current data (as of {current}).",
-                         lang, date=asked, current=formatting.date(current.date, lang)))
+                         lang, date=urlstate.excerpt(asked), current=formatting.date(current.date, lang)))
         values["as_of"] = None
         return current
     return store.get(found)

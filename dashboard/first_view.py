@@ -78,6 +78,9 @@ def _render(path: str, query: dict, lang: str, snap: Snapshot, server: flask.Fla
     chart = charts.for_page(snap, path)
     values = urlstate.parse(query, chart.params, strict=False, ignore=("lang",), lang=lang)[0] if chart else {}
     drawn: list[dict] = []
+    # What chart-tools.js draws the chart with (its figure is in a JSON block beside it: no inline script).
+    options = static_render.attributes({"data-topojson": static.folder_url("topojson/world_110m.json"),
+                                        "data-locale": lang})
 
     def graph(props: dict) -> str:
         style = static_render.attributes({"style": props.get("style")})
@@ -85,13 +88,13 @@ def _render(path: str, query: dict, lang: str, snap: Snapshot, server: flask.Fla
             return f'<div class="kz-fv-graph"{style}></div>'
         if props.get("figure"):  # the story page's claims: the layout has their figures and source lines
             drawn.append(props["figure"])
-            return f'<div id="kz-first-view-chart"{style}></div>'
+            return f'<div id="kz-first-view-chart"{style}{options}></div>'
         fig = chart.figure(values, snap, lang)
         drawn.append(fig)
         # The page's callback fills the source line under the chart; the view has it at once.
         source = embeds.source_of(chart, values, fig.layout.meta if isinstance(fig.layout.meta, dict) else {}, snap,
                                   lang)
-        return (f'<div id="kz-first-view-chart"{style}></div>'
+        return (f'<div id="kz-first-view-chart"{style}{options}></div>'
                 f'<p class="source-line">{html.escape(str(source))}</p>')
 
     with server.test_request_context(path, query_string={**query, "lang": lang}):
@@ -105,8 +108,7 @@ def _render(path: str, query: dict, lang: str, snap: Snapshot, server: flask.Fla
     return embeds.environment().get_template("first_view.html").render(
         body=Markup(body), figure_json=embeds.script_json(light),
         dark_patch=embeds.script_json(themes.patch(light, dark)),
-        topojson=static.folder_url("topojson/world_110m.json"), lang=lang, drop_after_ms=DROP_AFTER_MS,
-        scripts=[static.url(name) for name in MOVED_SCRIPTS])
+        drop_after_ms=DROP_AFTER_MS, scripts=[static.url(name) for name in MOVED_SCRIPTS])
 
 
 class Builder:

@@ -52,7 +52,7 @@ def _pull_worldbank(session: requests.Session, current: Snapshot) -> dict[str, P
 
 
 def _pull_undesa(session: requests.Session, current: Snapshot) -> dict[str, Pulled]:
-    stock = pd.concat([undesa.parse(undesa.fetch(session, rev), rev) for rev in sorted(undesa.URLS)],
+    stock = pd.concat([undesa.parse(undesa.fetch(session, rev), rev) for rev in sorted(undesa.FILES)],
                       ignore_index=True)
     stock = stock.sort_values(["revision", "origin", "destination", "year"], ignore_index=True)
     totals = undesa.origin_totals(stock).sort_values(["revision", "origin", "year"], ignore_index=True)

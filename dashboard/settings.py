@@ -34,6 +34,18 @@ SETTINGS = (
             "for its next reader). 0: off, the pages as Dash renders them."),
     Setting("KZ_TRUSTED_PROXIES", "0", "How many reverse proxies in front of the app to trust for X-Forwarded-Proto, "
             "-Host, -Port and -Prefix (0: none; 1 behind one TLS-terminating proxy)."),
+    Setting("KZ_WORLDBANK_URL", "https://api.worldbank.org/v2", "Base address of the World Bank API v2 that "
+            "`kz-emigration refresh` reads (a mirror, or a local test server)."),
+    Setting("KZ_UNDESA_URL", "https://www.un.org/development/desa/pd/sites/www.un.org.development.desa.pd/files",
+            "Folder address of UN DESA's migrant stock workbooks that `kz-emigration refresh` reads."),
+    Setting("KZ_BNS_URL", "https://stat.gov.kz", "Base address of the BNS (stat.gov.kz) dynamic-table API that "
+            "`kz-emigration refresh` reads."),
+    Setting("KZ_REFRESH_TIMEOUT", "60", "Seconds `refresh` waits for a source to connect or to send more of its "
+            "reply before that attempt fails; the body of a reply may take ten times this."),
+    Setting("KZ_REFRESH_RETRIES", "3", "How many times `refresh` retries a request after a 429, a 5xx, a timeout "
+            "or a reset connection, with exponential backoff (0, 2, 4 s, ...)."),
+    Setting("KZ_REFRESH_RETRY_AFTER_MAX", "30", "Longest wait in seconds `refresh` honours from a source's "
+            "Retry-After before retrying; a longer one is cut to this."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -13,6 +13,11 @@ with ``?as_of=`` keeps showing what an article was published with.  A request ta
 :class:`Snapshot` at its start and reads only that object, so a response never mixes two snapshots; the
 caches derived from a snapshot (datasets, verdicts, figures, pages) live on the object and die with it.
 
+A damaged snapshot (a missing file, or one whose bytes no longer match the checksum in its provenance) is
+never served half-loaded: :func:`verify` checks a folder's files without reading a table (no pandas, so
+start-up can afford it), :func:`load` refuses it naming the file, and the app's store
+(``context.AppStore``) serves the latest whole published snapshot instead, or refuses to start.
+
 pandas (~0.3 s to import with numpy) is imported when the first snapshot is loaded, not with this module:
 the app starts and answers its index page without it (the bench's cold start), and the warm-up thread
 the first request starts loads it then.  The modules between here and the pages import pandas the same
@@ -51,7 +56,16 @@ _ID = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-(\d+))?$")
 
 
 class SnapshotError(RuntimeError):
-    """A snapshot that cannot be served: a missing, truncated or altered file; the message names it."""
+    """A snapshot that cannot be served: a missing, truncated or altered file; the message names it.
+    (A RuntimeError: gunicorn's master prints its message alone and exits when loading the app raises one.)"""
+
+
+@dataclass(frozen=True)
+class Damage:
+    """The snapshot the pointer names, when an earlier one is served instead: its id and why (naming the file)."""
+
+    id: str
+    reason: str
 
 
 def parse_id(snapshot_id: str) -> tuple[str, int]:
@@ -181,10 +195,27 @@ def _checked_provenance(data_path: Path) -> Provenance:
         actual = prov_mod.checksum(data_path)
     except FileNotFoundError as exc:
         raise SnapshotError(f"{data_path}: missing data file") from exc
-    if actual != prov.checksum:
-        raise SnapshotError(f"{data_path}: checksum {actual} does not match its provenance ({prov.checksum}): "
-                            "the file was changed or truncated after it was written")
+    except OSError as exc:
+        raise SnapshotError(f"{data_path}: not readable: {exc.strerror or exc}") from exc
+    if actual != prov.checksum:  # (the checksums shortened to 12 digits: enough to tell them apart in a log)
+        raise SnapshotError(f"{data_path}: checksum {actual[:19]}... does not match its provenance's "
+                            f"{prov.checksum[:19]}...: the file was changed or truncated after it was written")
     return prov
+
+
+def verify(directory: Path) -> dict[str, Provenance]:
+    """Every table and the ledger of a snapshot folder present, with a valid provenance file whose checksum
+    the file's bytes match; no table is read (no pandas: ~1 ms for the shipped snapshot, what start-up can
+    afford).  Returns the tables' provenance; :class:`SnapshotError` names the first damaged file."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise SnapshotError(f"{directory}: no such snapshot folder")
+    try:
+        provs = {name: _checked_provenance(directory / f"{name}.csv") for name in TABLES}
+        _checked_provenance(directory / LEDGER)
+    except ProvenanceError as exc:
+        raise SnapshotError(str(exc)) from exc
+    return provs
 
 
 def load(directory: Path) -> Snapshot:
@@ -192,17 +223,18 @@ def load(directory: Path) -> Snapshot:
     import pandas as pd
 
     directory = Path(directory)
-    frames, provs = {}, {}
-    try:
-        for name in TABLES:
-            path = directory / f"{name}.csv"
-            provs[name] = _checked_provenance(path)
+    provs = verify(directory)
+    frames = {}
+    for name in TABLES:
+        path = directory / f"{name}.csv"
+        try:
             df = schemas.validate(read_table(path, name), name)
-            df.flags.allows_duplicate_labels = False
-            frames[name] = df
-        _checked_provenance(directory / LEDGER)
-    except (ProvenanceError, schemas.SchemaError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise SnapshotError(str(exc)) from exc
+        except schemas.SchemaError as exc:
+            raise SnapshotError(f"{path}: {exc}") from exc
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
+            raise SnapshotError(f"{path}: not a readable CSV: {exc}") from exc
+        df.flags.allows_duplicate_labels = False
+        frames[name] = df
     return Snapshot(directory.name, directory, MappingProxyType(frames), MappingProxyType(provs))
 
 
@@ -223,13 +255,29 @@ class Store:
     def folder(self) -> Path:
         return self.root / FOLDER
 
-    def current_id(self) -> str:
+    def pointer_id(self) -> str:
+        """The id the pointer file names (one small file read); :class:`SnapshotError` names the file when it
+        is missing, unreadable or names no snapshot."""
+        pointer = self.root / POINTER
         try:
-            snapshot_id = (self.root / POINTER).read_text(encoding="utf-8").strip()
+            snapshot_id = pointer.read_text(encoding="utf-8").strip()
         except FileNotFoundError as exc:
-            raise SnapshotError(f"{self.root / POINTER}: no current snapshot (the pointer file is missing)") from exc
-        parse_id(snapshot_id)
+            raise SnapshotError(f"{pointer}: no current snapshot (the pointer file is missing)") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SnapshotError(f"{pointer}: the pointer file is not readable text: {exc}") from exc
+        if not _ID.match(snapshot_id):
+            shown = f"{snapshot_id[:40]!r}" if snapshot_id else "nothing"
+            raise SnapshotError(f"{pointer}: the pointer file holds {shown}, not a snapshot id (one line, like "
+                                "2026-11-25): no current snapshot")
         return snapshot_id
+
+    def current_id(self) -> str:
+        return self.serving()[0]
+
+    def serving(self) -> tuple[str, Damage | None]:
+        """(the snapshot to serve now, the damage of the one the pointer names if another is served): here
+        always the pointer's; the app's store (``context.AppStore``) serves an earlier one instead of a damaged one."""
+        return self.pointer_id(), None
 
     def ids(self) -> list[str]:
         """Every snapshot folder, oldest first (temp folders of an unfinished refresh left out)."""
@@ -262,9 +310,9 @@ class Store:
         return self.get(self.current_id())
 
     def published(self) -> list[str]:
-        """The snapshots that have been current: every folder up to the current one (a newer folder is a
-        publish that was interrupted before its switch, and is never served)."""
-        current = parse_id(self.current_id())
+        """The snapshots that have been current: every folder up to the one the pointer names (a newer folder
+        is a publish that was interrupted before its switch, and is never served)."""
+        current = parse_id(self.pointer_id())
         return [i for i in self.ids() if parse_id(i) <= current]
 
     def on_or_before(self, date: str) -> str | None:

@@ -19,6 +19,7 @@ import brotli
 import flask
 
 from dashboard.encoded import Encoded, digest, encode, send
+from dashboard.urlstate import excerpt
 
 STATIC = Path(__file__).resolve().parent / "static"
 PREFIX = "/_static/"
@@ -92,7 +93,7 @@ class StaticFiles:
 
     def response(self, digest: str, name: str) -> flask.Response:
         if name not in self.digests:
-            return flask.Response(f"unknown file '{name[:60]}'\n", status=404, mimetype="text/plain")
+            return flask.Response(f"unknown file '{excerpt(name)}'\n", status=404, mimetype="text/plain")
         body = self.encoded(name)
         return send(body, IMMUTABLE if digest == body.digest else STALE)
 

@@ -35,6 +35,8 @@ class BadParameter(ValueError):
     short excerpt of what was sent (``excerpt``)."""
 
     def __init__(self, name: str, value: str, allowed: str):
+        # What is allowed may quote the parameter's name ("give 'x' once"): as its excerpt, like the name.
+        allowed = allowed.replace(f"'{name}'", f"'{excerpt(name)}'") if name else allowed
         self.name, self.value, self.allowed = name, value, allowed
         super().__init__(f"bad parameter '{excerpt(name)}': '{excerpt(value)}' is not allowed; allowed: {allowed}")
 

@@ -16,7 +16,7 @@ from dashboard.views import charts
 from tests.conftest import BAKED_CHARTS, FIXTURE_DATA
 
 LINK = re.compile(r'(?:src|href)="([^"]+)"')
-FIGURE = re.compile(r"var fig = (.*?);\n")
+FIGURE = re.compile(r'<script type="application/json" id="chart-figure">(.*?)</script>')
 
 
 def _static():
@@ -157,11 +157,15 @@ def test_the_assets_are_the_hashed_files_with_compressed_siblings(baked):
 
 def test_the_headers_file_frames_embeds_as_the_live_app_does(monkeypatch):
     monkeypatch.setenv("KZ_EMBED_FRAME_ANCESTORS", "https://news.example")
-    assert "Content-Security-Policy: frame-ancestors https://news.example\n" in bake.headers()
+    embeds = bake.headers().split("/embed/*\n")[1].split("\n/")[0]
+    policy = next(line for line in embeds.splitlines() if line.startswith("  Content-Security-Policy: "))
+    # The embed's policy, scripts from the host alone (a baked embed runs no inline script).
+    assert policy.endswith("; script-src 'self'; frame-ancestors https://news.example")
+    assert "default-src 'self'" in policy and "unsafe-eval" not in policy
 
 
 def test_the_headers_file_sends_the_live_apps_security_headers_everywhere():
-    from dashboard.routes import SECURITY_HEADERS
+    from dashboard.security import HEADERS as SECURITY_HEADERS
 
     first = bake.headers().split("\n/_static/*")[0]
     assert first.startswith("/*\n")

@@ -16,9 +16,9 @@ from dashboard.figures import theme as themes
 from dashboard.views import charts
 from tests.conftest import FIXTURE_DATA
 
-LAYER = re.compile(r'<div id="kz-first-view" class="kz-first-view" inert aria-hidden="true">(.*?)</div>\n<script',
+LAYER = re.compile(r'<div id="kz-first-view" class="kz-first-view" inert aria-hidden="true"[^>]*>(.*?)</div>\n<script',
                    re.S)
-FIGURE = re.compile(r"var fig = (\{.*?\});\n", re.S)
+FIGURE = re.compile(r'<script type="application/json" id="kz-first-view-chart-figure">(.*?)</script>')
 
 
 @pytest.fixture
@@ -58,11 +58,15 @@ def test_the_first_view_comes_once_built_with_the_page_and_its_chart(server):
     assert "Source: " in layer
     # A copy beside the page's own elements: none of the page's ids, nothing Dash would take for its own.
     assert 'id="trends-graph"' not in layer and 'id="react-entry-point"' not in layer
-    # plotly.js and chart-tools.js run before the layer's script and once only (moved from the footer).
+    # plotly.js and chart-tools.js (which draws the chart from its JSON block) follow the figure's data, once
+    # only (moved from the footer); the view adds no inline script (the Content-Security-Policy allows none).
     for name in first_view.MOVED_SCRIPTS:
         tags = re.findall(rf'<script src="[^"]*/{re.escape(name)}"></script>', page)
         assert len(tags) == 1, (name, tags)
-        assert page.index(tags[0]) < page.index("Plotly.newPlot(") < page.index('<div id="react-entry-point">')
+        assert (page.index('id="kz-first-view-chart-figure"') < page.index(tags[0])
+                < page.index('<div id="react-entry-point">'))
+    fragment = page[page.index('<div id="kz-first-view"'):page.index('<div id="react-entry-point">')]
+    assert re.findall(r"<script(?![^>]*(?:src=|application/json))[^>]*>", fragment) == []
     assert "<script" not in layer
     assert "_dash-renderer" not in page[:page.index('<div id="react-entry-point">')]
 

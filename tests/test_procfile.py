@@ -95,3 +95,43 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     code = "import dashboard.gunicorn_config as c; print(c.workers, c.threads, c.preload_app)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=os.environ)
     assert out.stdout.split() == ["3", "5", "True"]
+
+
+def _raw(port: int, request: bytes) -> int:
+    """The status gunicorn (or the app behind it) answers a raw request with."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(request)
+        reply = b""
+        while b"\r\n" not in reply:
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+    return int(reply.split(b" ", 2)[1])
+
+
+def test_gunicorns_own_limits_answer_as_the_apps_do():
+    """In front of the app's limits (dashboard/limits.py) gunicorn has its own: a request line over its 4094
+    bytes, one header over 8190 or over 100 headers.  They answer with the same statuses the app documents
+    (414, 431), and what gunicorn lets through the app answers itself: never a 400 for a size, never a 5xx."""
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "1", "KZ_DATA_DIR": str(FIXTURE_DATA)}
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "python:dashboard.gunicorn_config",
+                             "--bind", f"127.0.0.1:{port}", "dashboard.app:server"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    host = b"Host: 127.0.0.1\r\n"
+    try:
+        _wait(proc, port)
+        assert _raw(port, b"GET /healthz HTTP/1.1\r\n" + host + b"Connection: close\r\n\r\n") == 200
+        # A query just over the app's 4 kB: the request line is over gunicorn's limit as well.
+        assert _raw(port, b"GET /data/kz-migration.csv?q=" + b"x" * 4100 + b" HTTP/1.1\r\n" + host + b"\r\n") == 414
+        # Headers: one of 9 kB (gunicorn's limit per header), 101 headers, 20 kB in 4 kB headers (the app's).
+        assert _raw(port, b"GET / HTTP/1.1\r\n" + host + b"X-A: " + b"a" * 9000 + b"\r\n\r\n") == 431
+        many = b"".join(b"X-%d: 1\r\n" % i for i in range(101))
+        assert _raw(port, b"GET / HTTP/1.1\r\n" + host + many + b"\r\n") == 431
+        big = b"".join(b"X-%d: " % i + b"b" * 4000 + b"\r\n" for i in range(5))
+        assert _raw(port, b"GET /healthz HTTP/1.1\r\n" + host + big + b"Connection: close\r\n\r\n") == 431
+        body = b"Content-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % (3 * 2**20)
+        assert _raw(port, b"POST /_dash-update-component HTTP/1.1\r\n" + host + body) == 413
+    finally:
+        _stop(proc)

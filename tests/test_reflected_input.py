@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 from dashboard import urlstate
 from dashboard.app import create_app
-from dashboard.routes import SECURITY_HEADERS
+from dashboard.security import HEADERS as SECURITY_HEADERS
 from tests.conftest import FIXTURE_DATA
 
 PAYLOAD = "<script>alert(1)</script>"

@@ -165,7 +165,7 @@ def test_a_hit_never_waits_for_the_lock_and_recency_still_counts():
 
 
 def _figure_of(html: str) -> dict:
-    match = re.search(r"var fig = (\{.*?\});\n", html, re.S)
+    match = re.search(r'<script type="application/json" id="chart-figure">(.*?)</script>', html)
     return json.loads(match.group(1))
 
 

@@ -71,7 +71,7 @@ def test_a_page_loads_its_own_languages_plotly_locale_only(client, path):
 def test_static_files_are_hashed_immutable_and_conditional(client):
     html = client.get("/embed/destinations-map?lang=ru").get_data(as_text=True)
     hashed = HASHED.findall(html) + [(f"/_static/{digest}/topojson/world_110m.json", digest, "topojson/world_110m.json")
-                                     for digest in re.findall(r'topojsonURL: "/_static/([0-9a-f]{16})/topojson/"', html)]
+                                     for digest in re.findall(r'data-topojson="/_static/([0-9a-f]{16})/topojson/"', html)]
     names = {name for _url, _digest, name in hashed}
     assert {"plotly-kz.js", "plotly-locale-ru.js", "chart-tools.js", "embed.js", "topojson/world_110m.json"} <= names
     for url, digest, name in hashed:

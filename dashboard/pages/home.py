@@ -139,7 +139,7 @@ def layout(lang: str | None = None, **query) -> html.Div:
     query_lang, unknown = lang, lang not in (None, "") and i18n.negotiate(lang) != lang
     lang = context.language(lang)
     if unknown:
-        notices.append(_("Unknown language '{code}'; showing English.", lang, code=str(query_lang)[:20]))
+        notices.append(_("Unknown language '{code}'; showing English.", lang, code=urlstate.excerpt(str(query_lang))))
     _values, more = urlstate.parse(query, view.PARAMS, strict=False, ignore=("lang",), lang=lang)
     notices += more
     snap = context.snapshot()

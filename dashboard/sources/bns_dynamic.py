@@ -9,6 +9,7 @@ import re
 import pandas as pd
 import requests
 
+from dashboard import settings
 from dashboard.sources import _http
 from dashboard.sources._http import SourceError
 
@@ -35,14 +36,19 @@ _YEAR_LABEL = re.compile(r"^(\d{4})\s*(?:год|г\.?)?$")
 _PERIOD_CODE = re.compile(r"^(\d{4})\d{0,2}$")
 
 
+# The export is CSV text (text/csv, or text/plain as many servers label it); an HTML, JSON or XML reply is an
+# error page or the API's answer for an unknown table, never the export.
+CSV_TYPES = ("text/csv", "text/plain", "application/csv", "text/tab-separated-values")
+
+
 def url(element: int = NET_MIGRATION_ELEMENT) -> str:
-    """The CSV export URL (Russian labels) of dynamic table ``element``."""
-    return f"https://stat.gov.kz/api/iblock/element/{element}/csv/file/ru/"
+    """The CSV export URL (Russian labels) of dynamic table ``element`` (under ``KZ_BNS_URL``)."""
+    return f"{settings.get('KZ_BNS_URL').rstrip('/')}/api/iblock/element/{element}/csv/file/ru/"
 
 
 def fetch(session: requests.Session, element: int = NET_MIGRATION_ELEMENT) -> str:
     """The export as text (UTF-8; a leading byte-order mark is dropped)."""
-    response = _http.get(session, url(element), source=SOURCE)
+    response = _http.get(session, url(element), source=SOURCE, accept=CSV_TYPES)
     try:
         return response.content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -6,22 +6,28 @@ import io
 import math
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from types import MappingProxyType
 
 import pandas as pd
 import requests
+from openpyxl.utils.exceptions import InvalidFileException
 
+from dashboard import settings
 from dashboard.countries import EAEU, m49_to_iso3
 from dashboard.sources import _http
 from dashboard.sources._http import SourceError
 
 SOURCE = "undesa"
-_BASE = "https://www.un.org/development/desa/pd/sites/www.un.org.development.desa.pd/files"
-URLS = MappingProxyType({
-    2020: f"{_BASE}/undesa_pd_2020_ims_stock_by_sex_destination_and_origin.xlsx",
-    2024: f"{_BASE}/undesa_pd_2024_ims_stock_by_sex_destination_and_origin.xlsx",
+# The workbook of each revision, in the folder KZ_UNDESA_URL names (un.org's unless set).
+FILES = MappingProxyType({
+    2020: "undesa_pd_2020_ims_stock_by_sex_destination_and_origin.xlsx",
+    2024: "undesa_pd_2024_ims_stock_by_sex_destination_and_origin.xlsx",
 })
+_UN = next(s.default for s in settings.SETTINGS if s.name == "KZ_UNDESA_URL")
+URLS = MappingProxyType({revision: f"{_UN}/{name}" for revision, name in FILES.items()})  # un.org's own
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET = "Table 1"
 COLUMNS = ("revision", "origin", "destination", "destination_name", "year", "value")
 TOTAL_COLUMNS = ("revision", "origin", "year", "value")
@@ -38,11 +44,23 @@ _MISSING_MARKS = {"", ".."}  # ".." is the UN's "not available"; both are gaps, 
 _INTEGER_TEXT = re.compile(r"^\d+$")
 
 
+def url(revision: int) -> str:
+    """The workbook's address for ``revision``, under ``KZ_UNDESA_URL``; ValueError for an unknown revision."""
+    if revision not in FILES:
+        raise ValueError(f"no UN DESA migrant stock URL for revision {revision!r}; known: {sorted(FILES)}")
+    return f"{settings.get('KZ_UNDESA_URL').rstrip('/')}/{FILES[revision]}"
+
+
 def fetch(session: requests.Session, revision: int) -> bytes:
     """The raw XLSX of one revision (about 6 MB); ValueError for a revision without a known URL."""
-    if revision not in URLS:
-        raise ValueError(f"no UN DESA migrant stock URL for revision {revision!r}; known: {sorted(URLS)}")
-    return _http.get(session, URLS[revision], source=SOURCE).content
+    address = url(revision)
+    response = _http.get(session, address, source=SOURCE, accept=(XLSX_TYPE,))
+    raw = response.content
+    # un.org answers a moved file or a refused client with an HTML page and status 200; whatever the label
+    # says, a workbook is a zip archive and starts with its signature.
+    if not raw.startswith(b"PK\x03\x04"):
+        raise SourceError(SOURCE, f"reply is not an XLSX workbook ({_http.describe(response, raw)}) ({address})")
+    return raw
 
 
 def parse(raw: bytes, revision: int, origins: Iterable[str] = EAEU) -> pd.DataFrame:
@@ -119,8 +137,11 @@ def _read_sheet(raw: bytes) -> pd.DataFrame:
         # silently; empty cells come back as "" and are judged below.
         return pd.read_excel(io.BytesIO(raw), sheet_name=SHEET, header=None, engine="openpyxl",
                              dtype=object, keep_default_na=False, na_values=[])
-    except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise SourceError(SOURCE, f"not a readable XLSX workbook: {exc}") from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, InvalidFileException, OSError, KeyError) as exc:
+        # A damaged archive fails in the zip layer (BadZipFile, or zlib.error for a corrupt member, EOFError
+        # for one cut short); a damaged XML part in the XML parser (ParseError, lxml's XMLSyntaxError: both
+        # SyntaxError); a missing part with KeyError.
+        raise SourceError(SOURCE, f"not a readable XLSX workbook: {type(exc).__name__}: {exc}") from exc
     except ValueError as exc:  # e.g. "Worksheet named 'Table 1' not found"
         raise SourceError(SOURCE, f"cannot read sheet {SHEET!r}: {exc}") from exc
 

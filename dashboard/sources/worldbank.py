@@ -8,24 +8,27 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 import requests
 
+from dashboard import settings
 from dashboard.sources import _http
 from dashboard.sources._http import SourceError
 
 SOURCE = "worldbank"
-BASE_URL = "https://api.worldbank.org/v2"
 # SM.POP.NETM: net migration (a UN WPP model estimate, not a register count);
 # SP.POP.TOTL: total population; SM.POP.TOTL: immigrant stock (UN DESA, only every 5 years).
 INDICATORS = ("SM.POP.NETM", "SP.POP.TOTL", "SM.POP.TOTL")
 # The API's default page is only 50 rows; ask for large pages but still follow `pages`.
 PER_PAGE = 1000
 COLUMNS = ("indicator", "iso3", "year", "value")
+# With format=json the API answers application/json; without it (a proxy that drops the query) XML.
+JSON_TYPES = ("application/json", "text/json")
 
 
 def url(indicator: str, countries: str | Iterable[str], start: int = 1990, end: int = 2024,
         page: int = 1) -> str:
-    """The API URL for one page of ``indicator`` for ``countries`` (ISO3 codes), years ``start``..``end``."""
+    """The API URL for one page of ``indicator`` for ``countries`` (ISO3 codes), years ``start``..``end``
+    (under ``KZ_WORLDBANK_URL``, https://api.worldbank.org/v2 unless set)."""
     codes = countries if isinstance(countries, str) else ";".join(countries)
-    return (f"{BASE_URL}/country/{codes}/indicator/{indicator}"
+    return (f"{settings.get('KZ_WORLDBANK_URL').rstrip('/')}/country/{codes}/indicator/{indicator}"
             f"?format=json&per_page={PER_PAGE}&date={start}:{end}&page={page}")
 
 
@@ -37,11 +40,12 @@ def fetch(session: requests.Session, indicator: str, countries: str | Iterable[s
     page, pages = 1, 1
     while page <= pages:
         page_url = url(indicator, countries, start, end, page)
-        response = _http.get(session, page_url, source=SOURCE)
+        response = _http.get(session, page_url, source=SOURCE, accept=JSON_TYPES)
         try:
             reply = response.json()
         except ValueError as exc:  # requests' JSONDecodeError is a ValueError
-            raise SourceError(SOURCE, f"reply is not valid JSON (truncated?): {exc} ({page_url})") from exc
+            raise SourceError(SOURCE, f"reply is not valid JSON ({_http.describe(response, response.content)}): "
+                                      f"{exc} ({page_url})") from exc
         meta, _rows = _split(reply, page_url)
         if page == 1:
             # A query with no data answers pages=0 and rows=null: one reply is still all there is.

@@ -1,9 +1,12 @@
-/* Inside an embed: a changed control shows its view (a plain GET of the form; a static bake's bake.js
-   turns that into its own file's address), and the parent page is told our height, in Datawrapper's
-   message format, on load and on resize. */
+/* Inside an embed: the chart is drawn from the figure the page carries (kzCharts.drawFrom), a changed
+   control shows its view (a plain GET of the form; a static bake's bake.js turns that into its own file's
+   address), and the parent page is told our height, in Datawrapper's message format, on load and on
+   resize. */
 (function () {
   var root = document.querySelector("[data-embed-id]");
   if (!root) { return; }
+  var chart = document.getElementById("chart");
+  if (chart && window.kzCharts) { window.kzCharts.drawFrom(chart); }
   var form = root.querySelector("form.controls");
   if (form) {
     form.addEventListener("change", function () {

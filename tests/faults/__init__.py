@@ -1,0 +1,1 @@
+"""Refresh against a real local HTTP server whose faults each test scripts (tests/faults/server.py)."""
