@@ -174,3 +174,16 @@ def test_a_ledger_the_claims_cannot_be_read_from_is_refused(shipped, tmp_path, c
     assert cli.main(["amend", "claims", str(amended), "--data-dir", str(shipped)]) == 1
     assert "amend failed" in capsys.readouterr().err
     assert {str(p): p.read_bytes() for p in sorted(shipped.rglob("*")) if p.is_file()} == before
+
+
+def test_a_truncated_verdict_log_is_a_503_naming_it_never_a_500(data_copy):
+    """The log has no provenance of its own: cut short on disk, the feed says which file is damaged."""
+    from dashboard.app import create_app
+    from dashboard.claims import log
+
+    store = snapshots.Store(data_copy)
+    path = store.folder / store.current_id() / log.FILE
+    path.write_text('[{"date": "2026-11-25", "snapshot": "2026-11-2', encoding="utf-8")  # cut short
+    response = create_app(data_copy).server.test_client().get("/claims.atom")
+    assert response.status_code == 503 and log.FILE in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)

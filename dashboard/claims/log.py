@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 from typing import Mapping
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from dashboard import i18n, settings
 from dashboard.claims import evaluate_all, ledger
-from dashboard.snapshots import Snapshot, Store, write_atomic
+from dashboard.snapshots import Snapshot, SnapshotError, Store, write_atomic
 
 FILE = "verdict_log.json"
 
@@ -40,7 +40,13 @@ _LOG = TypeAdapter(list[Entry])
 
 
 def _entries(path: Path) -> list[Entry]:
-    return _LOG.validate_json(path.read_bytes()) if path.exists() else []
+    if not path.exists():
+        return []
+    try:
+        return _LOG.validate_json(path.read_bytes())
+    except ValidationError as exc:  # truncated or edited by hand: a damaged snapshot file (a 503 naming it)
+        raise SnapshotError(f"{path}: not a verdicts' log ({exc.error_count()} errors, the first: "
+                            f"{exc.errors()[0]['msg']})") from exc
 
 
 def _dump(entries: list[Entry]) -> bytes:
