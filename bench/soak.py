@@ -12,8 +12,9 @@ warm-up done; each address of the mix once (one refused twice stops the run: the
 once, it is recorded as the server's failure), then a short run of the mix so every worker has built its
 replies; each worker's resident memory; the soak (50 connections); memory again; then 50 connections of
 junk with a light probe of real requests beside it, between two runs of real requests (each with the
-same probe), to see whether real requests keep their speed during and after.  gunicorn's error log
-(Flask's exceptions included) is read for killed workers and exceptions.
+same probe), to see whether real requests keep their speed during and after, and each worker's cache fill
+(its /healthz) before and after the junk.  gunicorn's error log (Flask's exceptions included) is read for
+killed workers and exceptions.
 
 Writes ``bench/results/soak.json`` and ``bench/results/soak.md``.  Figures from a shared 2-CPU machine,
 where wrk and both workers share the cores: read them as this machine's, not the app's alone.
@@ -390,6 +391,17 @@ def _health(url: str) -> dict | str:
         return f"{type(exc).__name__}: {exc}"
 
 
+def cache_fill(url: str, tries: int = 24) -> dict[str, dict]:
+    """Each worker's cache fill as its /healthz reports it ({kind: {entries, bound}}), by worker pid (known
+    from its warm-up status; "a worker" when the warm-up is off and the answers cannot be told apart)."""
+    out: dict[str, dict] = {}
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        for body in pool.map(lambda _: _health(url), range(tries)):
+            if isinstance(body, dict) and "caches" in body:
+                out[str(body["warm_up"].get("process", "a worker"))] = body["caches"]
+    return out
+
+
 def wait_warm_up(url: str, master: int, timeout: float, failures: list[str]) -> dict[str, dict]:
     """Until every worker's /healthz says its warm-up is done.  A worker starts its warm-up with its first
     request and answers for itself, so the health checks go out several at once to reach every worker;
@@ -476,8 +488,9 @@ def run(seconds: float = 60, junk_seconds: float | None = None, compare_seconds:
                      "probe_connections": PROBE_CONNECTIONS, "seconds": seconds, "junk_seconds": junk_seconds,
                      "compare_seconds": compare_seconds, "prime_seconds": prime_seconds},
         "mix": counts(lines),
-        "caches": "not reported: /healthz shows no cache sizes, so the junk run's bound is read from each "
-                  "worker's resident memory (the caches' bounds are dashboard/snapshots.py's CACHE_SIZES)",
+        # /healthz reports each worker's snapshot caches against their bounds; the shared cache's own local
+        # store (flask-caching's SimpleCache when REDIS_URL is unset) is not among them.
+        "caches": {},
     }
     env = {"KZ_WARM_UP": "1" if warm_up else "0", "KZ_FIRST_VIEW": "1"}
     tmp = Path(tempfile.mkdtemp(prefix="kz-soak-"))
@@ -516,11 +529,13 @@ def run(seconds: float = 60, junk_seconds: float | None = None, compare_seconds:
         rss["after_soak"] = memory(process.pid)
         results["before_junk"] = beside_probe(url, mix_file, "real", compare_seconds, connections, process.pid)
         rss["before_junk"] = memory(process.pid)
+        results["caches"]["before_junk"] = cache_fill(url)
         _say(f"junk: {junk_seconds} s")
         with memory_series(process.pid) as series:
             results["junk"] = beside_probe(url, mix_file, "junk", junk_seconds, connections, process.pid)
         results["junk"]["rss_series_kb"] = series
         rss["after_junk"] = memory(process.pid)
+        results["caches"]["after_junk"] = cache_fill(url)
         # Right after the junk (the replies it pushed out of the caches are built again), then once more.
         _say(f"after the junk: twice {compare_seconds} s")
         results["after_junk"] = beside_probe(url, mix_file, "real", compare_seconds, connections, process.pid)
@@ -614,7 +629,15 @@ def markdown(r: dict) -> str:
         load = r[name]["load"]
         lines.append(f"| the mix {label} ({s['connections']} connections, {s['compare_seconds']} s) | "
                      f"{_figures(load)}; {_errors(load)} |")
-    lines.append(f"| caches after the junk | {r['caches']} |")
+    caches = r["caches"] if isinstance(r["caches"], dict) else {}  # runs before /healthz reported them: a note
+    for pid, fill in caches.get("after_junk", {}).items():
+        before = caches.get("before_junk", {}).get(pid, {})
+        who = f"worker {pid}" if pid.isdigit() else pid
+        lines.append(f"| {who}: caches before → after the junk (entries/bound, its /healthz) | "
+                     + ", ".join(f"{kind} {before.get(kind, {}).get('entries', '?')} → {c['entries']}/{c['bound']}"
+                                 for kind, c in fill.items()) + " |")
+    if not caches.get("after_junk"):
+        lines.append("| caches after the junk | not reported by /healthz in this run: memory only |")
     start, log = r["startup"], r["server_log"]
     failed = start["failed_health_checks"] + start["failed_first_check"]
     lines.append(f"| start (fresh workers, first requests) | "
