@@ -488,8 +488,8 @@ def run(seconds: float = 60, junk_seconds: float | None = None, compare_seconds:
                      "probe_connections": PROBE_CONNECTIONS, "seconds": seconds, "junk_seconds": junk_seconds,
                      "compare_seconds": compare_seconds, "prime_seconds": prime_seconds},
         "mix": counts(lines),
-        # /healthz reports each worker's snapshot caches against their bounds; the shared cache's own local
-        # store (flask-caching's SimpleCache when REDIS_URL is unset) is not among them.
+        # /healthz reports each worker's snapshot caches against their bounds (without REDIS_URL the shared
+        # cache keeps nothing of its own: flask-caching's NullCache).
         "caches": {},
     }
     env = {"KZ_WARM_UP": "1" if warm_up else "0", "KZ_FIRST_VIEW": "1"}

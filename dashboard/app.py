@@ -10,8 +10,8 @@ import flask
 from dash import Dash
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import (callback_guard, components, compression, context, first_view, limits, routes, security,
-                       settings, shared_cache, shell, static_files, warm_up)
+from dashboard import (callback_guard, components, compression, context, first_requests, first_view, limits, routes,
+                       security, settings, shared_cache, shell, static_files, warm_up)
 from dashboard.i18n import _
 from dashboard.pages import PAGES
 
@@ -71,6 +71,7 @@ def create_app(data_dir: Path | str | None = None, assets_dir: Path | str | None
     callback_guard.install(app)
     limits.install(server)
     security.install(app)
+    first_requests.install(app)  # last: its hook goes before every other one
     hops = int(settings.get("KZ_TRUSTED_PROXIES"))
     if hops:
         # Behind a TLS-terminating proxy: take scheme, host and port from the hops we trust, so embed

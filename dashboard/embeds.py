@@ -93,6 +93,7 @@ def environment() -> jinja2.Environment:
 class Rendered:
     status: int
     body: str
+    notices: tuple[str, ...] = ()  # what this address got wrong, written into the body
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ def render(chart: Chart, query: Mapping[str, Any], store: Store, static: StaticF
     if not notices:
         return Rendered(200, page)
     extra = "".join(f'<p class="notice" role="status">{html.escape(n)}</p>\n' for n in notices)
-    return Rendered(200, page.replace(NOTICES_MARK, extra + NOTICES_MARK, 1))
+    return Rendered(200, page.replace(NOTICES_MARK, extra + NOTICES_MARK, 1), tuple(notices))
 
 
 def controls(chart: Chart, values: Mapping, snap: Snapshot, lang: str) -> list[dict]:

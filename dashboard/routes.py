@@ -72,10 +72,24 @@ class Refused(Exception):
         self.response = response
 
 
+class Unkept(Exception):
+    """A reply to this address alone, not worth keeping: an embed whose address got something wrong (its
+    notice quotes it).  Junk addresses are answered, compressed, and never evict a real reader's reply."""
+
+    def __init__(self, body: bytes, mimetype: str, headers: tuple[tuple[str, str], ...] = ()):
+        super().__init__(mimetype)
+        self.reply = (body, mimetype, headers)
+
+
+def _encode(raw: bytes, mimetype: str) -> encoded.Encoded:
+    return encoded.encode(raw, mimetype, brotli_quality=REPLY_BROTLI, gzip_level=REPLY_GZIP)
+
+
 def kept(build: Callable[[], tuple[bytes, str, tuple[tuple[str, str], ...]]]) -> flask.Response:
     """The reply to this exact address (path and query string), built once per snapshot and then sent as a
     static file is: an embed or a CSV asked for a thousand times a minute is rendered, hashed and compressed
-    once.  ``build`` returns the body, its type and extra headers, or raises :class:`Refused`.
+    once.  ``build`` returns the body, its type and extra headers, or raises :class:`Refused` or
+    :class:`Unkept`.
 
     Every such reply depends on its address (host included: a claim's embed and the feed name the site's
     public address) and the snapshot alone (an embed's language is in its query, never a cookie).  Bodies
@@ -84,8 +98,7 @@ def kept(build: Callable[[], tuple[bytes, str, tuple[tuple[str, str], ...]]]) ->
 
     def finish() -> tuple[encoded.Encoded, tuple[tuple[str, str], ...]]:
         raw, mimetype, headers = build()
-        body = snap.cached("encoded", (encoded.digest(raw), mimetype), lambda: encoded.encode(
-            raw, mimetype, brotli_quality=REPLY_BROTLI, gzip_level=REPLY_GZIP))
+        body = snap.cached("encoded", (encoded.digest(raw), mimetype), lambda: _encode(raw, mimetype))
         return body, headers
 
     try:
@@ -93,6 +106,9 @@ def kept(build: Callable[[], tuple[bytes, str, tuple[tuple[str, str], ...]]]) ->
                                     finish)
     except Refused as refused:
         return refused.response
+    except Unkept as unkept:
+        raw, mimetype, headers = unkept.reply
+        return encoded.send(_encode(raw, mimetype), CACHE_CONTROL, headers)
     return encoded.send(body, CACHE_CONTROL, headers)
 
 
@@ -138,6 +154,8 @@ def _embed(chart_id: str) -> tuple[bytes, str, tuple[tuple[str, str], ...]]:
     query = {k: v[0] if len(v) == 1 else v for k, v in flask.request.args.to_dict(flat=False).items()}
     rendered = embeds.render(chart, query, context.store(), static_files.of(), shared_cache.of(),
                              current=context.snapshot(), root=flask.request.url_root)
+    if rendered.notices:  # the chart is kept (by its canonical state, in embeds.render); this body is not
+        raise Unkept(rendered.body.encode("utf-8"), "text/html; charset=utf-8")
     return rendered.body.encode("utf-8"), "text/html; charset=utf-8", ()
 
 

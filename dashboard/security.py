@@ -48,7 +48,8 @@ def embed_ancestors() -> str:
 
 def install(app: Dash) -> None:
     """The headers on every response of ``app``.  Dash adds one clientside callback of its own (the pages'
-    routing) when it serves its first request, so the hashes are taken once that has happened."""
+    routing) when it serves its first request, so the hashes are taken once that has happened (a fresh process
+    serves one request at a time until it has: ``first_requests``)."""
     server = app.server
     server.extensions[EXTENSION] = {}
 

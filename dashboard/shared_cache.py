@@ -1,5 +1,6 @@
 """What every worker and every instance builds once: rendered embeds and callback replies, in a cache shared
-through Redis (flask-caching) when ``REDIS_URL`` is set, else in this process's memory.
+through Redis (flask-caching) when ``REDIS_URL`` is set; without it, each process keeps only what its
+snapshot's own bounded caches hold.
 
 Keys carry the snapshot id and the release (the package version and the hashes of the static files an
 embed links), so two releases or two snapshots never share an entry, and the canonical parameters of the
@@ -27,19 +28,24 @@ TIMEOUT = 7 * 24 * 3600  # an entry names its snapshot: it is never stale, only 
 REDIS_OPTIONS = {"socket_timeout": 0.25, "socket_connect_timeout": 0.25, "health_check_interval": 0}
 
 
-def config() -> dict[str, Any]:
+def config() -> dict[str, Any] | None:
+    """flask-caching's settings for Redis; None without ``REDIS_URL``: there is nothing to share then, and
+    the snapshot's own bounded caches (replies zlib-packed, embeds and downloads encoded) already keep what
+    this process built.  A local store beside them would hold a second, uncompressed copy of each (~50 kB
+    a map reply; flask-caching's SimpleCache bounds entries, not bytes)."""
     url = settings.get("REDIS_URL")
-    if url:
-        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url, "CACHE_KEY_PREFIX": "kz:",
-                "CACHE_DEFAULT_TIMEOUT": TIMEOUT, "CACHE_OPTIONS": REDIS_OPTIONS}
-    return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2048, "CACHE_DEFAULT_TIMEOUT": TIMEOUT}
+    if not url:
+        return None
+    return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url, "CACHE_KEY_PREFIX": "kz:",
+            "CACHE_DEFAULT_TIMEOUT": TIMEOUT, "CACHE_OPTIONS": REDIS_OPTIONS}
 
 
 class SharedCache:
     """``text(key, build)`` and ``json(key, build)``: the stored value, else ``build()`` (stored for others)."""
 
     def __init__(self, server: flask.Flask, release: str):
-        self.cache = Cache(server, config=config())
+        found = config()
+        self.cache = Cache(server, config=found) if found else None
         self.release = release
         self._warned = 0.0
 
@@ -49,6 +55,8 @@ class SharedCache:
         return f"{kind}:{self.release}:{snapshot_id}:{digest}"
 
     def _get(self, key: str) -> Any:
+        if self.cache is None:
+            return None
         try:
             return self.cache.get(key)
         except Exception as exc:  # redis.ConnectionError, TimeoutError ...: build locally instead
@@ -56,6 +64,8 @@ class SharedCache:
             return None
 
     def _set(self, key: str, value: Any) -> None:
+        if self.cache is None:
+            return
         try:
             self.cache.set(key, value)
         except Exception as exc:

@@ -32,7 +32,7 @@ from typing import Any, Iterator
 
 import flask
 
-from dashboard import callback_bodies, context, settings
+from dashboard import callback_bodies, context, first_requests, settings
 from dashboard import i18n
 from dashboard.snapshots import Memo
 
@@ -122,6 +122,8 @@ def run(server: flask.Flask, found: Progress) -> Progress:
     client = server.test_client()
     store = server.extensions[context.EXTENSION]
     try:
+        # The steps import pandas outside any request: not while a reader's request may be looking for it.
+        first_requests.of(server).import_data_libraries()
         for name, step in server.extensions[STEPS]:
             found.steps[name] = step(store.get(found.snapshot))
         for body in ordered(bodies(client)):

@@ -118,7 +118,7 @@ LAYERS = [
     {"dashboard.views"},
     {"dashboard.downloads", "dashboard.embeds", "dashboard.catalogue", "dashboard.schema_export",
      "dashboard.static_render", "dashboard.claim_review", "dashboard.feeds",
-     "dashboard.security"},
+     "dashboard.security", "dashboard.first_requests"},
     {"dashboard.context", "dashboard.components", "dashboard.routes", "dashboard.compression", "dashboard.replies",
      "dashboard.bake", "dashboard.callback_bodies", "dashboard.warm_up", "dashboard.callback_guard",
      "dashboard.limits"},

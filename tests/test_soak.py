@@ -5,7 +5,6 @@ every page, callback, embed and CSV of the mix is answered 2xx/3xx, and junk on 
 from __future__ import annotations
 
 import shutil
-import urllib.request
 
 import pytest
 
@@ -15,8 +14,6 @@ from tests.conftest import FIXTURE_DATA
 SECONDS = 5
 CONNECTIONS = 50
 ANSWER_TYPES = ("page", "json", "embed", "csv")  # how the Lua script tells the replies apart
-WARM_PATHS = ("/_dash-layout", "/data/kz-migration.csv", "/embed/trends", "/trends")
-WARM_ROUNDS = 8  # sequential connections, each taken by whichever worker is free: every worker gets some
 
 pytestmark = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is installed by scripts/test")
 
@@ -36,13 +33,9 @@ def server(tmp_path_factory):
     log = tmp_path_factory.mktemp("gunicorn") / "error.log"
     env = {"KZ_DATA_DIR": str(FIXTURE_DATA), "KZ_FIRST_VIEW": "1", "KZ_WARM_UP": "0"}
     with servers.gunicorn(workers=2, threads=4, env=env, extra=("--error-logfile", str(log))) as (url, _s, process):
+        # /healthz reads no data: the mix's 50 connections are the workers' first real requests (a fresh
+        # process takes them one at a time until it is ready: dashboard.first_requests).
         servers.wait_for(url + "/healthz", timeout=60)
-        # One request at a time first, so each worker has loaded the data (pandas, numpy) before 25 connections
-        # reach it at once: a fresh worker's concurrent first requests can fail (a lazy import half done in
-        # another thread; see python -m bench.soak's "start" row), which is not what this soak is about.
-        for _ in range(WARM_ROUNDS):
-            for path in WARM_PATHS:
-                urllib.request.urlopen(url + path, timeout=60).read()
         yield url, process, log
 
 

@@ -108,16 +108,29 @@ def controls_state(measure, revision, year, period, top, no_russia, country=None
             "country": country or None}
 
 
+NOTICES = 7  # where the charts' reply holds the live notices
+
+
 def update_charts(measure, revision, year, period, top, no_russia, country=None, lang="en", theme=None):
     lang, snap = negotiate(lang), context.snapshot()
     state, notes = view.resolve(controls_state(measure, revision, year, period, top, no_russia, country), snap, lang)
+    reply = list(render_charts(state, lang, theme))
+    # The notices quote what was asked (a year, a code), so they stay out of the kept reply.
+    reply[NOTICES] = [html.P(n, className="notice", role="status") for n in notes]
+    return tuple(reply)
+
+
+@replies.memoised("destinations-charts")
+def render_charts(state: dict, lang: str, theme=None) -> tuple:
+    """The map, the bars and their controls for a resolved state (kept by it, never by the raw values)."""
+    snap = context.snapshot()
     map_fig, bar_fig = view.figure_map(state, snap, lang), view.figure_bar(state, snap, lang)
     tops = view.top_options(state, snap, lang)
     top_values = [o["value"] for o in tops]
     return (components.themed(map_fig, theme, lang), map_fig.layout.meta["source"], components.themed(bar_fig, theme, lang),
             bar_fig.layout.meta["source"], components.height_style(bar_fig),
             view.year_options(snap, state["revision"]), state["year"],
-            [html.P(n, className="notice", role="status") for n in notes],
+            [],  # NOTICES
             _shown(state["measure"] == "stock"), _shown(state["measure"] == "flows"), view.map_note(state, snap, lang),
             tops, state["top"] if state["top"] in top_values else top_values[-1],
             view.destination_options(state, snap, lang))
@@ -181,7 +194,7 @@ def register(app: dash.Dash) -> None:
         Output(f"{PAGE}-flows-controls", "style"), Output(f"{PAGE}-map-note", "children"),
         Output(f"{PAGE}-top", "options"), Output(f"{PAGE}-top", "value"), Output(f"{PAGE}-picker", "options"),
         *controls, picker, LANG, Input(components.THEME, "data"),
-    )(replies.memoised("destinations-charts")(update_charts))
+    )(update_charts)
     app.callback(Output({"type": "url-query", "page": PAGE}, "data"), *controls, picker, LANG)(update_query)
     for source in ("map", "bar"):
         app.callback(Output(f"{PAGE}-picker", "value", allow_duplicate=True), Input(f"{PAGE}-{source}", "clickData"),

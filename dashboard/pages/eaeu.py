@@ -110,8 +110,14 @@ def layout(lang: str | None = None, **query) -> html.Div:
 
 
 def update(countries, years, measure, revision, lang, theme=None):
-    lang, snap = negotiate(lang), context.snapshot()
     state = view.normalise({"countries": countries or (), "years": years, "measure": measure, "revision": revision})
+    return render(state, negotiate(lang), theme)
+
+
+@replies.memoised("eaeu")
+def render(state: dict, lang: str, theme=None) -> tuple:
+    """The charts' reply for a normalised state (kept by it, never by the raw control values)."""
+    snap = context.snapshot()
     sources = view.sources(state, snap, lang)
     figures = [view.figure_net(state, snap, lang), view.figure_rank(state, snap, lang),
                view.figure_stock_share(state, snap, lang), view.figure_eec(state, snap, lang)]
@@ -136,4 +142,4 @@ def register(app: dash.Dash) -> None:
         Input("eaeu-countries", "value"), Input("eaeu-years", "value"), Input("eaeu-measure", "value"),
         Input("eaeu-revision", "value"), State({"type": "page-lang", "page": PAGE}, "data"),
         Input(components.THEME, "data"),
-    )(replies.memoised("eaeu")(update))
+    )(update)

@@ -64,8 +64,15 @@ def layout(lang: str | None = None, **query) -> html.Div:
 
 
 def update(measures, per1000, scale, years, lang, theme=None):
-    lang, snap = negotiate(lang), context.snapshot()
-    state = view.state_from_controls(measures, per1000, scale, years, view.span(snap))
+    state = view.state_from_controls(measures, per1000, scale, years, view.span(context.snapshot()))
+    return render(state, negotiate(lang), theme)
+
+
+@replies.memoised("trends")
+def render(state: dict, lang: str, theme=None) -> tuple:
+    """The charts' reply for a state: kept by the state (values the controls cannot send land on the state
+    they mean), never by the raw values."""
+    snap = context.snapshot()
     main, compare = view.figure_main(state, snap, lang), view.figure_compare(state, snap, lang)
     events = main.layout.meta["events"]
     return (components.themed(main, theme, lang), main.layout.meta["source"],
@@ -85,4 +92,4 @@ def register(app: dash.Dash) -> None:
         Input("trends-measures", "value"), Input("trends-per1000", "value"), Input("trends-scale", "value"),
         Input("trends-years", "value"), State({"type": "page-lang", "page": PAGE}, "data"),
         Input(components.THEME, "data"),
-    )(replies.memoised("trends")(update))
+    )(update)

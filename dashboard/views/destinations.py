@@ -54,37 +54,55 @@ def flows(snap: Snapshot) -> pd.DataFrame:
     return datasets.built("kz-destinations", snap)
 
 
-def revision_years(snap: Snapshot, revision: int) -> list[int]:
-    frame = stock(snap)
-    return sorted(int(y) for y in frame.loc[frame["revision"] == revision, "year"].unique())
+# What the data hold, asked by every callback to check its state: worked out once per snapshot (each is a
+# pass over a table, ~0.1-5 ms) and kept immutable on it.
+
+def revision_years(snap: Snapshot, revision: int) -> tuple[int, ...]:
+    def build():
+        frame = stock(snap)
+        return tuple(sorted(int(y) for y in frame.loc[frame["revision"] == revision, "year"].unique()))
+    return snap.cached("misc", ("destinations-revision-years", revision), build)
 
 
-def published_periods(snap: Snapshot) -> list[str]:
+def published_periods(snap: Snapshot) -> tuple[str, ...]:
     """Every published period, most recent first."""
-    return sorted(flows(snap)["period"].unique(), key=periods.sort_key, reverse=True)
+    return snap.cached("misc", "destinations-periods", lambda: tuple(
+        sorted(flows(snap)["period"].unique(), key=periods.sort_key, reverse=True)))
 
 
-def periods_with_countries(snap: Snapshot) -> set[str]:
-    frame = flows(snap)
-    return set(frame.loc[~frame["destination"].isin(list(GROUPS)), "period"])
+def periods_with_countries(snap: Snapshot) -> frozenset[str]:
+    def build():
+        frame = flows(snap)
+        return frozenset(frame.loc[~frame["destination"].isin(list(GROUPS)), "period"])
+    return snap.cached("misc", "destinations-periods-with-countries", build)
 
 
 def default_period(snap: Snapshot) -> str:
     """The latest whole year with a country breakdown (else the latest period with one)."""
-    with_countries = [p for p in published_periods(snap) if p in periods_with_countries(snap)]
-    whole = [p for p in with_countries if not periods.is_partial(p)]
-    return (whole or with_countries or published_periods(snap))[0]
+    def build():
+        with_countries = [p for p in published_periods(snap) if p in periods_with_countries(snap)]
+        whole = [p for p in with_countries if not periods.is_partial(p)]
+        return (whole or with_countries or list(published_periods(snap)))[0]
+    return snap.cached("misc", "destinations-default-period", build)
 
 
-def destinations_present(snap: Snapshot) -> set[str]:
-    frame = flows(snap)
-    return set(stock(snap)["destination"]) | set(frame.loc[~frame["destination"].isin(list(GROUPS)), "destination"])
+def destinations_present(snap: Snapshot) -> frozenset[str]:
+    def build():
+        frame = flows(snap)
+        return frozenset(set(stock(snap)["destination"])
+                         | set(frame.loc[~frame["destination"].isin(list(GROUPS)), "destination"]))
+    return snap.cached("misc", "destinations-present", build)
 
 
 def resolve(state: Mapping[str, Any], snap: Snapshot, lang: str = "en") -> tuple[dict, list[str]]:
     """State checked against the data: a year the revision lacks, a period never published or an unknown
     destination falls back (to the revision's latest year, the default period, no country) with a notice."""
     state = {**DEFAULTS, **{k: v for k, v in state.items() if k in DEFAULTS}}
+    # A URL's values arrive parsed; a callback's as the controls sent them, and no control sends a choice it
+    # does not offer (an unknown measure, revision or number of lines is not a reader's: the default).
+    for param in PARAMS:
+        if param.kind == "choice" and state[param.name] not in param.choices:
+            state[param.name] = param.default
     notes: list[str] = []
     years = revision_years(snap, state["revision"])
     if years and state["year"] not in years:

@@ -32,7 +32,8 @@ def migration(snap: Snapshot):
 
 
 def span(snap: Snapshot) -> tuple[int, int]:
-    return fig_trends.year_span(migration(snap))
+    # Asked by every trends callback to check its years: once per snapshot.
+    return snap.cached("misc", "trends-span", lambda: fig_trends.year_span(migration(snap)))
 
 
 def clamp(years, data_span: tuple[int, int]) -> tuple[int, int] | None:
@@ -112,6 +113,10 @@ def state_from_controls(measures, per1000, scale, years, data_span: tuple[int, i
     """Control values -> URL state; the whole span is the default (None), so it stays out of the URL."""
     chosen = tuple(m for m in MEASURES if m in (measures or ()))
     rng = tuple(int(y) for y in years) if years and len(years) == 2 else data_span
+    # The slider reaches no further than a URL may ask (YEAR_LIMITS); a range beyond them was not sent by it.
+    low, high = YEAR_LIMITS
+    rng = (max(low, min(rng)), min(high, max(rng)))
+    rng = rng if rng[0] <= rng[1] else data_span
     return {"measures": chosen, "per1000": bool(per1000), "scale": scale if scale in ("linear", "log") else "linear",
             "years": None if rng == data_span else rng}
 

@@ -119,7 +119,7 @@ def test_callback_returns_figures_sources_and_query(snap):
     assert stock_src == provenance.source_line([provs["undesa_origin_totals"], provs["wdi"]], revision="2024")
     assert "revision 2024" in stock_src and stock.layout.meta["source"] == stock_src
     assert eec_src == provenance.source_line(datasets.provenance("eec", snap)) == eec.layout.meta["source"]
-    assert isinstance(rank_table, html.Table)
+    assert rank_table["type"] == "Table"  # the reply's JSON, as Dash sends it
     # Each graph box takes its figure's height.
     for name in ("net", "rank", "stock", "eec"):
         assert out["styles"][name] == {"height": f"{int(out[name].layout.height)}px"}

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 import dash
 import plotly.graph_objects as go
 import pytest
-from dash import dcc, html
+from dash import dcc
 
 from dashboard import datasets, provenance, urlstate
 from dashboard.figures import theme
@@ -19,8 +19,8 @@ from tests.pages.layout_tools import by_id, notice_texts
 
 def update(measures=("emigrants", "immigrants", "net"), per1000=(), scale="linear", years=(2000, 2025), lang="en",
            theme=None):
-    """The page callback's outputs by name; the figures (themed plotly JSON, as a dcc.Graph gets them) as
-    go.Figure again so tests read them like the view's figures."""
+    """The page callback's outputs by name, in the JSON Dash sends (the reply is kept as such); the figures
+    (themed plotly JSON, as a dcc.Graph gets them) as go.Figure again so tests read them like the view's."""
     keys = ("main", "source", "notes", "events", "compare", "compare_source", "note", "query")
     out = dict(zip(keys, page.update(list(measures), list(per1000), scale, list(years), lang, theme)))
     out["main_json"], out["compare_json"] = out["main"], out["compare"]
@@ -114,7 +114,7 @@ def test_callback_encodes_the_view_in_the_url():
 
 def test_log_scale_notice_reaches_the_reader():
     out = update(scale="log")
-    assert any("log scale" in p.children for p in out["notes"])
+    assert any("log scale" in p["props"]["children"] for p in out["notes"])
     assert not [t for t in out["main"].data if (t.meta or {}).get("measure") == "net"]
 
 
@@ -122,13 +122,13 @@ def test_per_1000_toggle_draws_rates_and_says_where_population_is_missing():
     out = update(per1000=("1",))
     em = [t for t in out["main"].data if (t.meta or {}).get("measure") == "emigrants"][0]
     assert em.y[list(em.x).index(2019)] == pytest.approx(2.35)
-    assert any("2025" in p.children for p in out["notes"])
+    assert any("2025" in p["props"]["children"] for p in out["notes"])
     assert out["query"] == "?per1000=1"
 
 
 def test_unticking_every_measure_keeps_the_page_working():
     out = update(measures=())
-    assert any("at least one measure" in p.children for p in out["notes"])
+    assert any("at least one measure" in p["props"]["children"] for p in out["notes"])
     assert out["query"] == "?measures="
     assert by_id(page.layout(measures=""), "trends-measures").value == []
 
@@ -186,8 +186,8 @@ def test_the_page_renders_through_the_router_with_the_linked_state(client):
 def test_the_event_key_under_the_chart_numbers_the_events_on_it():
     """The chart shows numbers; the list under it says what each is (item N is number N)."""
     out = update()
-    assert isinstance(out["events"], html.Ol) and out["events"].className == "event-key"
-    items = [li.children for li in out["events"].children]
+    assert out["events"]["type"] == "Ol" and out["events"]["props"]["className"] == "event-key"
+    items = [li["props"]["children"] for li in out["events"]["props"]["children"]]
     assert items == out["main"].layout.meta["events"]
     assert len(items) == len([a for a in out["main"].layout.annotations if (a.name or "").startswith("event")]) == 4
     assert update(years=(2000, 2010))["events"] is None, "no events in those years: no empty list"
