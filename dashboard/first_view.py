@@ -19,7 +19,9 @@ those of the first view).
 from __future__ import annotations
 
 import html
+import json
 import logging
+import re
 import threading
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +43,9 @@ ENTRY = '<div id="react-entry-point">'
 # Scripts the first view runs before Dash's: they move from the page's footer to just before the layer.
 MOVED_SCRIPTS = ("plotly-kz.js", "chart-tools.js")
 DROP_AFTER_MS = 15_000  # the layer goes at the latest then, whatever the page did
+FOOTER = "<footer>"  # Dash's index: its config, scripts and start, after the entry point
+FOOTER_SCRIPT = re.compile(r'<script src="([^"]+)"></script>\s*')
+RENDERER = '<script id="_dash-renderer" type="application/javascript">var renderer = new DashRenderer();</script>'
 
 
 def enabled() -> bool:
@@ -173,12 +178,30 @@ def add(page_html: str, path: str, lang: str, static: StaticFiles) -> str:
 
 
 def insert(page_html: str, fragment: str, static: StaticFiles) -> str:
-    """``fragment`` before Dash's entry point, and the scripts it runs taken out of the footer."""
+    """``fragment`` before Dash's entry point, the scripts it runs taken out of the footer, and Dash's own
+    started once it has been painted (``deferred_boot``)."""
     if ENTRY not in page_html:
         return page_html
     for name in MOVED_SCRIPTS:
         page_html = page_html.replace(f'<script src="{static.url(name)}"></script>', "", 1)
-    return page_html.replace(ENTRY, fragment + ENTRY, 1)
+    return deferred_boot(page_html.replace(ENTRY, fragment + ENTRY, 1), static)
+
+
+def deferred_boot(page_html: str, static: StaticFiles) -> str:
+    """The footer's scripts and Dash's inline start replaced by dash-renderer-start.js, which runs them after
+    the first view's chart has been painted (in the footer they would hold the paint back: the bench's time
+    to chart), and preload links where they were, so their downloads start as before.  The inline scripts
+    that only define the clientside callbacks stay (they need nothing loaded)."""
+    start = page_html.find(FOOTER)
+    if start < 0 or RENDERER not in page_html[start:]:
+        return page_html
+    footer = page_html[start:]
+    urls = FOOTER_SCRIPT.findall(footer)
+    preloads = "".join(f'<link rel="preload" as="script" href="{html.escape(url)}">\n' for url in urls)
+    boot = (f'<script id="_dash-renderer" src="{static.url("dash-renderer-start.js")}" '
+            f'data-scripts="{html.escape(json.dumps(urls))}"></script>')
+    footer = FOOTER_SCRIPT.sub("", footer).replace(FOOTER, FOOTER + "\n" + preloads, 1)
+    return page_html[:start] + footer.replace(RENDERER, boot, 1)
 
 
 def warm(server: flask.Flask, snap: Snapshot) -> int:

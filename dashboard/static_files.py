@@ -46,6 +46,9 @@ def package_files(assets_dir: Path) -> dict[str, Path]:
         "style.css": assets_dir / "style.css",
         "chart-tools.js": assets_dir / "chart-tools.js",
         "a11y.js": assets_dir / "a11y.js",
+        # Dash's scripts started after a first view (first_view.py); Dash checks that a page starts its
+        # renderer from a script with "dash-renderer" in its address and the id "_dash-renderer".
+        "dash-renderer-start.js": assets_dir / "dash-renderer-start.js",
         "favicon.ico": assets_dir / "favicon.ico",  # drawn by scripts/make_favicon.py
     }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from html import unescape
 
 import pytest
 from dash import dcc, html
@@ -69,6 +70,28 @@ def test_the_first_view_comes_once_built_with_the_page_and_its_chart(server):
     assert re.findall(r"<script(?![^>]*(?:src=|application/json))[^>]*>", fragment) == []
     assert "<script" not in layer
     assert "_dash-renderer" not in page[:page.index('<div id="react-entry-point">')]
+
+
+def test_dash_starts_after_the_first_view_with_its_scripts_in_their_order(server):
+    plain = _page(server, "/trends")  # no data read yet: the page as Dash renders it
+    footer_scripts = re.findall(r'<script src="([^"]+)"></script>', plain[plain.index("<footer>"):])
+    moved = [u for u in footer_scripts if any(u.endswith("/" + name) for name in first_view.MOVED_SCRIPTS)]
+    first_view.warm(server, _snapshot(server))
+    page = _page(server, "/trends")
+    footer = page[page.index("<footer>"):]
+    # No script of the footer runs as the parser reaches it; one starts them all, in the footer's order, and
+    # then the renderer (Dash's own inline start is gone); their downloads start from preload links.
+    assert re.findall(r'<script src="[^"]+"></script>', footer) == []
+    assert "new DashRenderer" not in footer
+    start = re.search(r'<script id="_dash-renderer" src="([^"]+)" data-scripts="([^"]+)"></script>', footer)
+    assert start and start[1].endswith("/dash-renderer-start.js")
+    deferred = json.loads(unescape(start[2]))
+    assert deferred == [u for u in footer_scripts if u not in moved] and len(deferred) >= 5
+    assert re.findall(r'<link rel="preload" as="script" href="([^"]+)">', footer) == deferred
+    # The clientside callbacks' inline definitions are still there (they need nothing loaded).
+    assert footer.count("_dashprivate_clientside_funcs") == plain[plain.index("<footer>"):].count(
+        "_dashprivate_clientside_funcs") > 0
+    assert server.test_client().get(start[1]).status_code == 200
 
 
 def test_the_chart_is_the_pages_chart_in_its_address_state_and_language(server):

@@ -65,6 +65,9 @@ def test_the_first_chart_shows_before_dash_and_gives_way_to_the_pages_own(first_
     assert all(f["first"] or f["own"] for f in frames[first:]), path
     assert not any(f["layer"] for f in frames[own + 30:]), "the layer stayed over the page"
     assert sum("/plotly-kz.js" in url for url in requests) == 1, requests
+    # Dash's scripts, started after the first view, are fetched once: the script takes its preload's reply.
+    for script in ("dash_renderer", "react-dom@", "dash_core_components."):
+        assert sum(script in url for url in requests) == 1, (script, requests)
     # The page is the page: its own chart answers, the layer's copy is gone with its ids.
     assert page.locator("#kz-first-view-chart").count() == 0
     assert page.evaluate("() => document.querySelectorAll('h1').length") == 1
