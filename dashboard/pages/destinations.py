@@ -108,16 +108,11 @@ def controls_state(measure, revision, year, period, top, no_russia, country=None
             "country": country or None}
 
 
-NOTICES = 7  # where the charts' reply holds the live notices
-
-
 def update_charts(measure, revision, year, period, top, no_russia, country=None, lang="en", theme=None):
     lang, snap = negotiate(lang), context.snapshot()
     state, notes = view.resolve(controls_state(measure, revision, year, period, top, no_russia, country), snap, lang)
-    reply = list(render_charts(state, lang, theme))
-    # The notices quote what was asked (a year, a code), so they stay out of the kept reply.
-    reply[NOTICES] = [html.P(n, className="notice", role="status") for n in notes]
-    return tuple(reply)
+    # The notices quote what was asked (a year, a code), so they are the one output left out of the kept reply.
+    return (*render_charts(state, lang, theme), [html.P(n, className="notice", role="status") for n in notes])
 
 
 @replies.memoised("destinations-charts")
@@ -130,7 +125,6 @@ def render_charts(state: dict, lang: str, theme=None) -> tuple:
     return (components.themed(map_fig, theme, lang), map_fig.layout.meta["source"], components.themed(bar_fig, theme, lang),
             bar_fig.layout.meta["source"], components.height_style(bar_fig),
             view.year_options(snap, state["revision"]), state["year"],
-            [],  # NOTICES
             _shown(state["measure"] == "stock"), _shown(state["measure"] == "flows"), view.map_note(state, snap, lang),
             tops, state["top"] if state["top"] in top_values else top_values[-1],
             view.destination_options(state, snap, lang))
@@ -190,9 +184,10 @@ def register(app: dash.Dash) -> None:
         Output(f"{PAGE}-map", "figure"), Output(f"{PAGE}-map-source", "children"),
         Output(f"{PAGE}-bar", "figure"), Output(f"{PAGE}-bar-source", "children"), Output(f"{PAGE}-bar", "style"),
         Output(f"{PAGE}-year", "options"), Output(f"{PAGE}-year", "value"),
-        Output(f"{PAGE}-live-notices", "children"), Output(f"{PAGE}-stock-controls", "style"),
+        Output(f"{PAGE}-stock-controls", "style"),
         Output(f"{PAGE}-flows-controls", "style"), Output(f"{PAGE}-map-note", "children"),
         Output(f"{PAGE}-top", "options"), Output(f"{PAGE}-top", "value"), Output(f"{PAGE}-picker", "options"),
+        Output(f"{PAGE}-live-notices", "children"),  # last: update_charts adds it to the kept reply
         *controls, picker, LANG, Input(components.THEME, "data"),
     )(update_charts)
     app.callback(Output({"type": "url-query", "page": PAGE}, "data"), *controls, picker, LANG)(update_query)

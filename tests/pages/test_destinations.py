@@ -32,8 +32,8 @@ def map_values(fig) -> dict[str, int]:
 
 
 CHARTS = ("stock", 2020, 2020, "2024", 10, [])
-OUTPUTS = ("map", "map_source", "bar", "bar_source", "bar_style", "year_options", "year", "live_notices",
-           "stock_style", "flows_style", "map_note", "top_options", "top", "picker_options")
+OUTPUTS = ("map", "map_source", "bar", "bar_source", "bar_style", "year_options", "year",
+           "stock_style", "flows_style", "map_note", "top_options", "top", "picker_options", "live_notices")
 
 
 def update_charts(measure="stock", revision=2020, year=2020, period="2024", top=10, no_russia=(), country=None,
